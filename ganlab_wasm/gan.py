@@ -1,0 +1,173 @@
+"""The GAN: a generator and a discriminator, their optimizers, the batch
+streams, and the training steps (one D update, one G update, one epoch, and
+the ten slow-motion stages)."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .backend import NUMPY
+from .data import Stream, noise_sampler, sampler
+from .losses import make_loss
+from .nn import MLP
+from .optim import make_optimizer
+
+
+@dataclass
+class Stage:
+    """One step of the slow-motion walk through an update."""
+    net: str            # "d" or "g": whose update this stage belongs to
+    index: int          # 1..5 within that update
+    name: str
+    description: str
+    data: dict = field(default_factory=dict)
+
+
+# The five stages of each update, as in the GAN Lab paper's Fig. 11.
+STAGES = {
+    "d": (("run_g", "The generator turns a batch of random noise into fake samples."),
+          ("run_d", "The discriminator scores the real samples and the fake samples."),
+          ("loss", "The discriminator's loss: how far its scores are from real = 1, fake = 0."),
+          ("gradients", "Backpropagation: how each of the discriminator's weights should change to lower its loss."),
+          ("update", "The discriminator's weights take a step; its decision boundary moves.")),
+    "g": (("run_g", "The generator turns a fresh batch of noise into fake samples."),
+          ("run_d", "The discriminator scores the fake samples."),
+          ("loss", "The generator's loss: low when the discriminator takes its fakes for real."),
+          ("gradients", "Backpropagation through the discriminator: in which direction each fake sample should move."),
+          ("update", "The generator's weights take a step; the fake samples move.")),
+}
+
+
+class GAN:
+    """Everything that changes while training. Built from a Config; the
+    settings that don't need new networks can be changed live by configure()."""
+
+    def __init__(self, config, backend=NUMPY):
+        init_rng, real_rng, noise_rng, self.view_rng = (
+            np.random.default_rng(s) for s in np.random.SeedSequence(config.seed).spawn(4))
+        hidden = config.activation
+        self.G = MLP(config.noise_dim, config.g_layers, config.g_neurons, 2, hidden, "canvas", init_rng, backend)
+        self.D = MLP(2, config.d_layers, config.d_neurons, 1, hidden, "linear", init_rng, backend)
+        self.sample_real = sampler(config.distribution, config.points)
+        self.sample_noise = noise_sampler(config.noise_type, config.noise_dim)
+        self.real = Stream(self.sample_real, real_rng, config.batch_size)
+        self.noise = Stream(self.sample_noise, noise_rng, config.batch_size)
+        self.epoch = self.d_updates = self.g_updates = 0
+        self.config = None
+        self.configure(config)
+
+    def configure(self, config):
+        """Apply the live settings: loss, optimizers, learning rates, k, batch size."""
+        old = self.config
+        if old is None or (old.loss, old.real_label, old.clip) != (config.loss, config.real_label, config.clip):
+            self.loss = make_loss(config.loss, config.real_label, config.clip)
+        if old is None or old.optimizer_g != config.optimizer_g:
+            self.opt_g = make_optimizer(config.optimizer_g, self.G.size, config.learning_rate_g)
+        if old is None or old.optimizer_d != config.optimizer_d:
+            self.opt_d = make_optimizer(config.optimizer_d, self.D.size, config.learning_rate_d)
+        self.opt_g.lr, self.opt_d.lr = config.learning_rate_g, config.learning_rate_d
+        if old is not None and old.batch_size != config.batch_size:
+            for stream in (self.real, self.noise):
+                stream.batch = config.batch_size
+                stream._refill()
+        self.config = config
+
+    # --- training -------------------------------------------------------
+    def d_step(self):
+        """One discriminator update on a batch of real and a batch of fake samples."""
+        real, noise = self.real.next(), self.noise.next()
+        fake = self.G.forward(noise)
+        scores = self.D.forward(np.concatenate((real, fake)))
+        self.D.backward(self.loss.d_grad(scores, len(real)))
+        self.opt_d.step(self.D.params, self.D.grads)
+        self.loss.after_d_update(self.D)
+        self.d_updates += 1
+
+    def g_step(self, reuse_fakes=False):
+        """One generator update. With reuse_fakes the fake batch of the last
+        d_step is used again: G has not changed since, so G(z) is the same and
+        its forward pass need not be repeated (PyTorch's DCGAN example does the
+        same)."""
+        fake = self.G._trace[-1] if reuse_fakes else self.G.forward(self.noise.next())
+        scores = self.D.forward(fake)
+        push = self.D.backward(self.loss.g_grad(scores), weight_grads=False, input_grad=True)
+        self.G.backward(push)
+        self.opt_g.step(self.G.params, self.G.grads)
+        self.g_updates += 1
+
+    def train_epoch(self):
+        """k_d discriminator updates, then k_g generator updates."""
+        k_d = self.config.k_d
+        for _ in range(k_d):
+            self.d_step()
+        for i in range(self.config.k_g):
+            self.g_step(reuse_fakes=(i == 0 and k_d > 0))
+        self.epoch += 1
+
+    def slow_motion(self, prob):
+        """One D update then one G update, paused at each of their ten stages.
+
+        Yields Stage objects with the data each stage produced; `prob` maps
+        scores to [0, 1] for display. Completing both counts as one epoch.
+        """
+        done = {"d": 0, "g": 0}
+
+        def stage(net, **data):
+            name, text = STAGES[net][done[net]]
+            done[net] += 1
+            return Stage(net, done[net], name, text, data)
+
+        loss, G, D = self.loss, self.G, self.D
+        real, noise = self.real.next(), self.noise.next()
+        n = len(real)
+        fake = G.forward(noise)
+        yield stage("d", noise=noise, fake=fake, real=real)
+        scores = D.forward(np.concatenate((real, fake)))
+        yield stage("d", real_pred=prob(scores[:n, 0]), fake_pred=prob(scores[n:, 0]))
+        yield stage("d", d_loss=loss.d_value(scores, n))
+        d_scores = loss.d_grad(scores, n)
+        D.backward(d_scores)
+        yield stage("d", grad_norm=float(np.linalg.norm(D.grads)),
+                    real_score_grad=d_scores[:n, 0].copy(), fake_score_grad=d_scores[n:, 0].copy())
+        before = D.params.copy()
+        self.opt_d.step(D.params, D.grads)
+        loss.after_d_update(D)
+        self.d_updates += 1
+        yield stage("d", step_norm=float(np.linalg.norm(D.params - before)))
+
+        noise = self.noise.next()
+        fake = G.forward(noise)
+        yield stage("g", noise=noise, fake=fake)
+        scores = D.forward(fake)
+        yield stage("g", fake_pred=prob(scores[:, 0]))
+        yield stage("g", g_loss=loss.g_value(scores))
+        push = D.backward(loss.g_grad(scores), weight_grads=False, input_grad=True)
+        G.backward(push)
+        yield stage("g", fake=fake, fake_grad=-push * len(fake), grad_norm=float(np.linalg.norm(G.grads)))
+        self.opt_g.step(G.params, G.grads)
+        self.g_updates += 1
+        self.epoch += 1
+        yield stage("g", fake=G(noise), moved_from=fake)
+
+    # --- state ----------------------------------------------------------
+    def state(self):
+        """A deep copy of everything that training changes."""
+        return {
+            "g_params": self.G.params.copy(), "d_params": self.D.params.copy(),
+            "opt_g": {k: np.copy(v) for k, v in self.opt_g.state().items()},
+            "opt_d": {k: np.copy(v) for k, v in self.opt_d.state().items()},
+            "counters": (self.epoch, self.d_updates, self.g_updates),
+            "real": self.real.state(), "noise": self.noise.state(),
+        }
+
+    def set_state(self, state):
+        self.G.params[...] = state["g_params"]
+        self.D.params[...] = state["d_params"]
+        self.opt_g.set_state(state["opt_g"])
+        self.opt_d.set_state(state["opt_d"])
+        self.epoch, self.d_updates, self.g_updates = state["counters"]
+        self.real.set_state(state["real"])
+        self.noise.set_state(state["noise"])
+
+    def finite(self):
+        return bool(np.isfinite(self.G.params).all() and np.isfinite(self.D.params).all())

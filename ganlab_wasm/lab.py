@@ -1,0 +1,294 @@
+"""Lab: the public face of the core. Owns one training run and answers what
+the page and the tests ask of it: train, step, metrics, frames, live
+changes, slow motion, save and load."""
+
+import io
+import json
+from importlib import resources
+
+import numpy as np
+
+from . import __version__
+from .backend import NUMPY
+from .config import RECOMMENDED, STRUCTURAL, Config, ConfigError
+from .gan import GAN
+from .metrics import FAKE_SAMPLES, REAL_SAMPLES, histogram, kl_js
+from .views import cell_centers, generator_push, heatmap, manifold, real_contours
+
+SHOWN = 450            # real and fake samples drawn on the page
+CHUNK = 100            # epochs between divergence checks
+LEVELS = ("epoch", "d", "g")
+FORMAT = "ganlab_wasm/experiment/1"
+
+
+class DivergedError(RuntimeError):
+    """Training produced NaN or infinite weights; the lab kept its last finite state."""
+
+
+class LoadError(ValueError):
+    """A saved experiment could not be read; nothing was changed."""
+
+
+class Lab:
+    """One GAN training run.
+
+    >>> lab = Lab(Config(distribution="ring", seed=0))
+    >>> lab.train(100)["epoch"]
+    100
+    """
+
+    def __init__(self, config=None, backend=NUMPY, **overrides):
+        config = config if config is not None else Config()
+        if overrides:
+            config = config.replace(**overrides)
+        self.backend = backend
+        self._build(config)
+
+    def _build(self, config):
+        """Start a new run: fresh networks from the seed, epoch 0."""
+        self.gan = GAN(config, self.backend)
+        self._config = config
+        rng = self.gan.view_rng
+        self._shown_noise = self.gan.sample_noise(rng, SHOWN)
+        self._shown_real = self.gan.sample_real(rng, SHOWN)
+        self._metric_noise = self.gan.sample_noise(rng, FAKE_SAMPLES)
+        self._reference_real = self.gan.sample_real(rng, REAL_SAMPLES)
+        self._real_counts = histogram(self._reference_real)
+        self._contours = None
+        self._centers = {}
+        self._evaluation = None
+
+    @property
+    def config(self):
+        return self._config
+
+    @property
+    def epoch(self):
+        return self.gan.epoch
+
+    # --- training -------------------------------------------------------
+    def step(self, level="epoch"):
+        """One epoch ("epoch"), one discriminator update ("d") or one
+        generator update ("g"). Returns the metrics after it."""
+        if level not in LEVELS:
+            raise ValueError(f"step level must be one of {', '.join(LEVELS)}; got {level!r}")
+        action = {"epoch": self.gan.train_epoch, "d": self.gan.d_step, "g": self.gan.g_step}[level]
+        self._run(action, 1)
+        return self.metrics()
+
+    def train(self, epochs):
+        """Train `epochs` epochs; returns the metrics after them."""
+        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+            raise ValueError(f"epochs must be a whole number >= 0; got {epochs!r}")
+        self._run(self.gan.train_epoch, epochs)
+        return self.metrics()
+
+    def _run(self, action, count):
+        """Run action count times, checking for divergence every CHUNK runs.
+
+        On NaN or inf the chunk is replayed from its start (the streams and
+        generators are restored too, so the replay is exact) one run at a time,
+        to stop at the last finite state.
+        """
+        gan = self.gan
+        with np.errstate(all="ignore"):
+            done = 0
+            while done < count:
+                chunk = min(CHUNK, count - done)
+                start = gan.state()
+                for _ in range(chunk):
+                    action()
+                if not gan.finite():
+                    gan.set_state(start)
+                    self._stop_before_divergence(action, chunk)
+                done += chunk
+
+    def _stop_before_divergence(self, action, count):
+        gan = self.gan
+        for _ in range(count):
+            good = gan.state()
+            action()
+            if not gan.finite():
+                gan.set_state(good)
+                self._evaluation = None
+                raise DivergedError(
+                    f"training diverged after epoch {gan.epoch}: the weights became NaN or infinite. "
+                    f"The lab kept the last finite state; lower a learning rate (now D {self._config.learning_rate_d:g}, "
+                    f"G {self._config.learning_rate_g:g}) and continue.")
+
+    # --- reading the state ----------------------------------------------
+    def _evaluate(self):
+        """Scores of the shown samples, losses and divergences, cached until
+        the networks or the settings change."""
+        gan = self.gan
+        key = (gan, gan.d_updates, gan.g_updates, self._config)
+        if self._evaluation is not None and self._evaluation["key"] == key:
+            return self._evaluation
+        G, D, loss = gan.G, gan.D, gan.loss
+        with np.errstate(all="ignore"):
+            fake = G(self._shown_noise)
+            real_scores, fake_scores = D(self._shown_real)[:, 0], D(fake)[:, 0]
+            calibration = loss.calibrate(real_scores, fake_scores)
+            stacked = np.concatenate((real_scores, fake_scores))[:, None]
+            kl, js = kl_js(self._real_counts, histogram(G(self._metric_noise)))
+            self._evaluation = {
+                "key": key, "fake": fake, "real_scores": real_scores, "fake_scores": fake_scores,
+                "prob": lambda s: loss.prob(s, calibration),
+                "d_loss": loss.d_value(stacked, SHOWN), "g_loss": loss.g_value(fake_scores[:, None]),
+                "kl": kl, "js": js,
+            }
+        return self._evaluation
+
+    def metrics(self):
+        """dict: epoch, d_updates, g_updates, d_loss, g_loss, kl, js.
+
+        Losses are measured on the fixed shown samples (so the curves are not
+        batch noise); kl and js compare grid histograms of 20,000 real and
+        5,000 fake samples (see metrics.py)."""
+        ev = self._evaluate()
+        return {"epoch": self.gan.epoch, "d_updates": self.gan.d_updates, "g_updates": self.gan.g_updates,
+                "d_loss": ev["d_loss"], "g_loss": ev["g_loss"], "kl": ev["kl"], "js": ev["js"]}
+
+    def frame(self, heatmap_size=30, manifold_cells=20):
+        """Everything the views draw, as float32 arrays:
+
+        real (450, 2), real_pred (450,)  real samples and D's "how real" for each
+        fake (450, 2), fake_pred (450,)  G's samples for a fixed noise batch
+        noise (450, noise_dim)           that noise batch
+        fake_grad (450, 2)               per fake sample, the direction lowering G's loss
+        heatmap (N, N)                   D's "how real" on grid cells, [row = y, col = x], in [0, 1]
+        manifold (M+1, M+1, 2) and manifold_density (M, M) for 2D noise;
+            (M+1, 2) and (M,) for 1D: the noise grid mapped by G, and how densely
+            G puts samples in each cell
+        contour (k, 4), contour_level (k,)  segments x0, y0, x1, y1 of the real
+            density's contours, and which level (0 = densest 25%) each is on
+        """
+        if not 2 <= heatmap_size <= 200 or not 1 <= manifold_cells <= 100:
+            raise ValueError("heatmap_size must be 2..200 and manifold_cells 1..100")
+        ev, gan, cfg = self._evaluate(), self.gan, self._config
+        prob = ev["prob"]
+        if heatmap_size not in self._centers:
+            self._centers[heatmap_size] = cell_centers(heatmap_size)
+        vertices, density = manifold(gan.G, cfg.noise_type, cfg.noise_dim, manifold_cells)
+        segments, levels = self.contours()
+        with np.errstate(all="ignore"):
+            frame = {
+                "real": self._shown_real, "real_pred": prob(ev["real_scores"]),
+                "fake": ev["fake"], "fake_pred": prob(ev["fake_scores"]),
+                "noise": self._shown_noise,
+                "fake_grad": generator_push(gan.D, gan.loss, ev["fake"]),
+                "heatmap": heatmap(gan.D, prob, heatmap_size, self._centers[heatmap_size]),
+                "manifold": vertices, "manifold_density": density,
+                "contour": segments, "contour_level": levels,
+            }
+        return {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in frame.items()}
+
+    def contours(self):
+        """The real density's contour segments and their level indices (cached:
+        they depend only on the data)."""
+        if self._contours is None:
+            self._contours = real_contours(self._reference_real)
+        return self._contours
+
+    # --- changing the run -----------------------------------------------
+    def update(self, **changes):
+        """Change settings. Structural ones (data, noise, layers, neurons,
+        activation, seed) start a new run with new networks; the others apply
+        live and keep the weights. Invalid values raise ConfigError and change
+        nothing. Returns {"rebuilt": bool, "changed": [names]}."""
+        new = self._config.replace(**changes)
+        changed = sorted(k for k in changes if getattr(new, k) != getattr(self._config, k))
+        rebuilt = bool(STRUCTURAL.intersection(changed))
+        if rebuilt:
+            self._build(new)
+        else:
+            self.gan.configure(new)
+            self._config = new
+        return {"rebuilt": rebuilt, "changed": changed}
+
+    def use_recommended(self):
+        """Apply the current distribution's recommended settings (an explicit
+        choice: it may rebuild the networks)."""
+        return self.update(**RECOMMENDED[self._config.distribution])
+
+    def reset(self):
+        """Back to epoch 0 with the same settings (and seed, so the same weights)."""
+        self._build(self._config)
+
+    def slow_motion(self):
+        """One discriminator update and one generator update, paused at each of
+        the ten stages of GAN Lab's Fig. 11; yields gan.Stage objects whose
+        `data` holds what that stage produced. Counts as one epoch."""
+        gan = self.gan
+        start = gan.state()
+        prob = self._evaluate()["prob"]
+        with np.errstate(all="ignore"):
+            for stage in gan.slow_motion(prob):
+                if stage.net == "d" and stage.name == "update":
+                    stage.data["heatmap"] = heatmap(gan.D, prob, 30)
+                yield stage
+        if not gan.finite():
+            gan.set_state(start)
+            self._evaluation = None
+            raise DivergedError("training diverged during slow motion; the lab kept the last finite state")
+
+    # --- saving and loading ---------------------------------------------
+    def save(self):
+        """The whole training state (settings, weights, optimizer moments,
+        counters, random streams) as bytes."""
+        state = self.gan.state()
+        meta = {"format": FORMAT, "version": __version__, "config": self._config.to_dict(),
+                "counters": state["counters"], "real": state["real"], "noise": state["noise"],
+                "optimizers": [self.gan.opt_g.name, self.gan.opt_d.name]}
+        arrays = {"g_params": state["g_params"], "d_params": state["d_params"]}
+        arrays.update({f"opt_g.{k}": v for k, v in state["opt_g"].items()})
+        arrays.update({f"opt_d.{k}": v for k, v in state["opt_d"].items()})
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, meta=np.frombuffer(json.dumps(meta).encode(), np.uint8), **arrays)
+        return buffer.getvalue()
+
+    @classmethod
+    def load(cls, blob, backend=NUMPY):
+        """A Lab from save() bytes. Raises LoadError for anything else."""
+        try:
+            with np.load(io.BytesIO(bytes(blob)), allow_pickle=False) as npz:
+                arrays = {k: npz[k] for k in npz.files}
+            meta = json.loads(arrays.pop("meta").tobytes())
+        except Exception:
+            raise LoadError("this is not a ganlab_wasm experiment file (or it is damaged)") from None
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            raise LoadError("this file is not a ganlab_wasm experiment in a format this version reads")
+        try:
+            lab = cls(Config.from_dict(meta["config"]), backend=backend)
+            opt = {"g": {}, "d": {}}
+            for k, v in arrays.items():
+                if k.startswith("opt_"):
+                    opt[k[4]][k[6:]] = v
+            state = lab.gan.state()
+            if arrays["g_params"].shape != state["g_params"].shape or \
+                    arrays["d_params"].shape != state["d_params"].shape:
+                raise LoadError("the saved weights do not fit the saved settings")
+            if meta["optimizers"] != [lab.gan.opt_g.name, lab.gan.opt_d.name]:
+                raise LoadError("the saved optimizer state does not fit the saved settings")
+            lab.gan.set_state({"g_params": arrays["g_params"], "d_params": arrays["d_params"],
+                               "opt_g": opt["g"], "opt_d": opt["d"], "counters": tuple(meta["counters"]),
+                               "real": meta["real"], "noise": meta["noise"]})
+        except LoadError:
+            raise
+        except ConfigError as e:
+            raise LoadError(f"the saved settings are invalid: {e}") from None
+        except Exception as e:
+            raise LoadError(f"this experiment file is damaged ({type(e).__name__}: {e})") from None
+        if not lab.gan.finite():
+            raise LoadError("the saved weights are not finite")
+        return lab
+
+    @classmethod
+    def pretrained(cls, distribution, backend=NUMPY):
+        """A lab trained with the distribution's recommended settings, shipped
+        with the package (made by scripts/make_pretrained.py)."""
+        try:
+            blob = (resources.files("ganlab_wasm") / "pretrained" / f"{distribution}.npz").read_bytes()
+        except (FileNotFoundError, OSError):
+            raise LoadError(f"there is no pretrained model for {distribution!r}") from None
+        return cls.load(blob, backend)

@@ -1,0 +1,142 @@
+"""What the pictures need, as float32 arrays: the discriminator's heatmap,
+the generator's manifold, the fake samples' gradients and the real density's
+contour lines."""
+
+import numpy as np
+
+from .data import NOISE_HIGH, NOISE_LOW, noise_cell_mass
+
+F32 = np.float32
+
+
+def cell_centers(n):
+    """The n*n centres of an n x n grid on [0, 1]^2, row by row from the bottom."""
+    ticks = (np.arange(n, dtype=F32) + F32(0.5)) / F32(n)
+    xs, ys = np.meshgrid(ticks, ticks)
+    return np.stack([xs.ravel(), ys.ravel()], axis=1)
+
+
+def heatmap(discriminator, prob, size, centers=None):
+    """D's "how real" on a size x size grid: image[row = y, column = x]."""
+    if centers is None:
+        centers = cell_centers(size)
+    return prob(discriminator(centers)[:, 0]).reshape(size, size).astype(F32)
+
+
+def manifold(generator, noise_type, noise_dim, cells):
+    """The noise square (or segment) mapped through G.
+
+    Returns the warped grid vertices, (cells+1, cells+1, 2) for 2D noise or
+    (cells+1, 2) for 1D, and each cell's density: the probability mass of the
+    noise in that cell divided by the area (or length) of its image, i.e. how
+    densely G puts samples there.
+    """
+    edges = np.linspace(NOISE_LOW, NOISE_HIGH, cells + 1, dtype=F32)
+    mass = noise_cell_mass(noise_type, edges)
+    if noise_dim == 1:
+        line = generator(edges[:, None])
+        length = np.linalg.norm(np.diff(line, axis=0), axis=1)
+        return line, (mass / np.maximum(length, 1e-9)).astype(F32)
+    zx, zy = np.meshgrid(edges, edges)
+    grid = np.stack([zx.ravel(), zy.ravel()], axis=1)
+    vertices = generator(grid).reshape(cells + 1, cells + 1, 2)
+    area = quad_areas(vertices)
+    density = np.outer(mass, mass) / np.maximum(area, 1e-9)
+    return vertices, density.astype(F32)
+
+
+def quad_areas(v):
+    """Areas of the quads (v[i,j], v[i,j+1], v[i+1,j+1], v[i+1,j]) of a vertex grid."""
+    a, b, c, d = v[:-1, :-1], v[:-1, 1:], v[1:, 1:], v[1:, :-1]
+    # shoelace formula: half the cross product of the two diagonals
+    p, q = c - a, d - b
+    return 0.5 * np.abs(p[..., 0] * q[..., 1] - p[..., 1] * q[..., 0])
+
+
+def generator_push(discriminator, loss, fake):
+    """For each fake sample, the direction that lowers G's loss fastest:
+    minus the gradient of its own loss term with respect to its position."""
+    trace = discriminator.trace(fake)
+    d_scores = loss.g_grad(trace[-1]) * F32(len(fake))   # per sample, not averaged
+    grad = discriminator.backward(d_scores, weight_grads=False, input_grad=True, trace=trace)
+    return -grad
+
+
+# --- real density contours ---------------------------------------------
+
+def density_grid(points, size=64, bandwidth=0.025):
+    """A kernel density estimate of points on a size x size grid over [0, 1]^2.
+
+    Binned KDE: a histogram (samples off the canvas count in the edge cells)
+    smoothed by a Gaussian kernel applied along both axes as two small
+    matrix products. Returns (density[row = y, col = x], cell centres).
+    """
+    idx = np.clip((points * size).astype(np.int64), 0, size - 1)
+    hist = np.bincount(idx[:, 1] * size + idx[:, 0], minlength=size * size).reshape(size, size)
+    ticks = (np.arange(size) + 0.5) / size
+    kernel = np.exp(-0.5 * ((ticks[:, None] - ticks[None, :]) / bandwidth) ** 2)
+    kernel /= kernel.sum(axis=0, keepdims=True)
+    density = kernel @ hist @ kernel.T
+    density *= size * size / len(points)          # mass per unit area
+    return density, ticks
+
+
+def mass_levels(density, fractions):
+    """Density thresholds whose upper level sets hold the given fractions of the mass."""
+    values = np.sort(density.ravel())[::-1]
+    cumulative = np.cumsum(values) / values.sum()
+    return [float(values[min(np.searchsorted(cumulative, f), len(values) - 1)]) for f in fractions]
+
+
+# marching squares: corner bits (1: (i, j), 2: (i, j+1), 4: (i+1, j+1),
+# 8: (i+1, j)) -> pairs of crossed edges (0: bottom, 1: right, 2: top, 3: left)
+_SEGMENTS = {1: [(3, 0)], 2: [(0, 1)], 3: [(3, 1)], 4: [(1, 2)], 5: [(3, 0), (1, 2)], 6: [(0, 2)],
+             7: [(3, 2)], 8: [(2, 3)], 9: [(0, 2)], 10: [(0, 1), (2, 3)], 11: [(1, 2)], 12: [(1, 3)],
+             13: [(0, 1)], 14: [(3, 0)]}
+
+
+def contour_segments(values, ticks, level):
+    """Line segments (k, 4: x0, y0, x1, y1) where `values` (on grid points
+    ticks x ticks, [row = y, col = x]) crosses `level`."""
+    above = values > level
+    case = (above[:-1, :-1] * 1 + above[:-1, 1:] * 2 + above[1:, 1:] * 4 + above[1:, :-1] * 8)
+    v00, v01, v11, v10 = values[:-1, :-1], values[:-1, 1:], values[1:, 1:], values[1:, :-1]
+    x0, x1 = ticks[None, :-1], ticks[None, 1:]
+    y0, y1 = ticks[:-1, None], ticks[1:, None]
+
+    def crossing(edge, cells):
+        """Where `level` crosses the given edge of each selected cell."""
+        i, j = cells
+        ends = {0: (v00, v01), 1: (v01, v11), 2: (v11, v10), 3: (v10, v00)}[edge]
+        va, vb = ends[0][i, j], ends[1][i, j]
+        t = (level - va) / (vb - va)
+        if edge == 0:
+            return x0[0, j] + t * (x1[0, j] - x0[0, j]), y0[i, 0]
+        if edge == 1:
+            return x1[0, j] + 0 * t, y0[i, 0] + t * (y1[i, 0] - y0[i, 0])
+        if edge == 2:
+            return x1[0, j] - t * (x1[0, j] - x0[0, j]), y1[i, 0]
+        return x0[0, j] + 0 * t, y1[i, 0] - t * (y1[i, 0] - y0[i, 0])
+
+    parts = []
+    for code, pairs in _SEGMENTS.items():
+        cells = np.nonzero(case == code)
+        if len(cells[0]) == 0:
+            continue
+        for a, b in pairs:
+            (xa, ya), (xb, yb) = crossing(a, cells), crossing(b, cells)
+            parts.append(np.stack([xa, ya, xb, yb], axis=1))
+    return np.concatenate(parts).astype(F32) if parts else np.zeros((0, 4), F32)
+
+
+def real_contours(points, fractions=(0.25, 0.5, 0.75, 0.95)):
+    """Contour segments of the real density at levels holding the given mass
+    fractions (25% of the real data lies inside the first line, and so on).
+    Returns (segments (k, 4), level index of each segment (k,))."""
+    density, ticks = density_grid(points)
+    segments, which = [], []
+    for index, level in enumerate(mass_levels(density, fractions)):
+        seg = contour_segments(density, ticks, level)
+        segments.append(seg)
+        which.append(np.full(len(seg), index, F32))
+    return np.concatenate(segments), np.concatenate(which)
