@@ -22,7 +22,7 @@ def _mixture(rng, n, centers, stds):
     """n points from equally weighted Gaussians with per-axis stds."""
     centers = np.asarray(centers, F32)
     stds = np.broadcast_to(np.asarray(stds, F32), centers.shape)
-    pick = rng.integers(0, len(centers), n)
+    pick = rng.integers(0, len(centers), n, dtype=np.intp)   # intp: 32-bit in wasm
     points = rng.standard_normal((n, 2), dtype=F32)
     points *= np.take(stds, pick, axis=0)      # np.take: far cheaper than fancy indexing
     points += np.take(centers, pick, axis=0)
@@ -87,7 +87,7 @@ def drawn(points):
     anchors = np.asarray(points, F32).reshape(-1, 2)
 
     def sample(rng, n):
-        return _jitter(rng, np.take(anchors, rng.integers(0, len(anchors), n), axis=0), DRAWN_JITTER)
+        return _jitter(rng, np.take(anchors, rng.integers(0, len(anchors), n, dtype=np.intp), axis=0), DRAWN_JITTER)
     return sample
 
 

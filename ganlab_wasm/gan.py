@@ -168,6 +168,11 @@ class GAN:
         self.epoch, self.d_updates, self.g_updates = state["counters"]
         self.real.set_state(state["real"])
         self.noise.set_state(state["noise"])
+        self.G._trace = self.D._trace = None      # they belong to the state left behind
 
     def finite(self):
-        return bool(np.isfinite(self.G.params).all() and np.isfinite(self.D.params).all())
+        """Weights finite, and so are the scores of D's last forward pass (a
+        D whose outputs overflow is diverging even while its weights are not)."""
+        scores = self.D._trace[-1] if self.D._trace is not None else None
+        return bool(np.isfinite(self.G.params).all() and np.isfinite(self.D.params).all()
+                    and (scores is None or np.isfinite(scores).all()))

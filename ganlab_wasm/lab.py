@@ -57,6 +57,7 @@ class Lab:
         self._contours = None
         self._centers = {}
         self._evaluation = None
+        self._divergence = None
 
     @property
     def config(self):
@@ -76,12 +77,13 @@ class Lab:
         self._run(action, 1)
         return self.metrics()
 
-    def train(self, epochs):
-        """Train `epochs` epochs; returns the metrics after them."""
+    def train(self, epochs, report=True):
+        """Train `epochs` epochs; returns the metrics after them (or None
+        without `report`, which saves evaluating them)."""
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
             raise ValueError(f"epochs must be a whole number >= 0; got {epochs!r}")
         self._run(self.gan.train_epoch, epochs)
-        return self.metrics()
+        return self.metrics() if report else None
 
     def _run(self, action, count):
         """Run action count times, checking for divergence every CHUNK runs.
@@ -112,42 +114,59 @@ class Lab:
                 gan.set_state(good)
                 self._evaluation = None
                 raise DivergedError(
-                    f"training diverged after epoch {gan.epoch}: the weights became NaN or infinite. "
-                    f"The lab kept the last finite state; lower a learning rate (now D {self._config.learning_rate_d:g}, "
+                    f"training diverged in epoch {gan.epoch + 1}: the weights or scores became NaN or "
+                    f"infinite. The lab kept the last finite state (epoch {gan.epoch}); lower a learning rate (now D {self._config.learning_rate_d:g}, "
                     f"G {self._config.learning_rate_g:g}) and continue.")
 
     # --- reading the state ----------------------------------------------
-    def _evaluate(self):
-        """Scores of the shown samples, losses and divergences, cached until
-        the networks or the settings change."""
+    def _key(self):
+        """Identifies the networks' current state: cached results stay valid
+        while it is unchanged."""
         gan = self.gan
-        key = (gan, gan.d_updates, gan.g_updates, self._config)
+        return (gan, gan.d_updates, gan.g_updates, self._config)
+
+    def _evaluate(self):
+        """Scores of the shown samples and the losses, cached until the
+        networks or the settings change."""
+        key = self._key()
         if self._evaluation is not None and self._evaluation["key"] == key:
             return self._evaluation
-        G, D, loss = gan.G, gan.D, gan.loss
+        G, D, loss = self.gan.G, self.gan.D, self.gan.loss
         with np.errstate(all="ignore"):
             fake = G(self._shown_noise)
             real_scores, fake_scores = D(self._shown_real)[:, 0], D(fake)[:, 0]
             calibration = loss.calibrate(real_scores, fake_scores)
-            stacked = np.concatenate((real_scores, fake_scores))[:, None]
-            kl, js = kl_js(self._real_counts, histogram(G(self._metric_noise)))
+            # losses in float64: a D that has run away can square its way past float32's range
+            stacked = np.concatenate((real_scores, fake_scores))[:, None].astype(np.float64)
             self._evaluation = {
                 "key": key, "fake": fake, "real_scores": real_scores, "fake_scores": fake_scores,
                 "prob": lambda s: loss.prob(s, calibration),
-                "d_loss": loss.d_value(stacked, SHOWN), "g_loss": loss.g_value(fake_scores[:, None]),
-                "kl": kl, "js": js,
+                "d_loss": loss.d_value(stacked, SHOWN), "g_loss": loss.g_value(stacked[SHOWN:]),
             }
         return self._evaluation
 
-    def metrics(self):
-        """dict: epoch, d_updates, g_updates, d_loss, g_loss, kl, js.
+    def divergence(self):
+        """{"kl", "js"}: grid histograms of 20,000 real and 5,000 fake samples
+        compared (see metrics.py); cached until the generator changes."""
+        key = self._key()
+        if self._divergence is None or self._divergence[0] != key:
+            with np.errstate(all="ignore"):
+                kl, js = kl_js(self._real_counts, histogram(self.gan.G(self._metric_noise)))
+            self._divergence = (key, {"kl": kl, "js": js})
+        return self._divergence[1]
 
-        Losses are measured on the fixed shown samples (so the curves are not
-        batch noise); kl and js compare grid histograms of 20,000 real and
-        5,000 fake samples (see metrics.py)."""
-        ev = self._evaluate()
-        return {"epoch": self.gan.epoch, "d_updates": self.gan.d_updates, "g_updates": self.gan.g_updates,
-                "d_loss": ev["d_loss"], "g_loss": ev["g_loss"], "kl": ev["kl"], "js": ev["js"]}
+    def metrics(self, divergence=True):
+        """dict: epoch, d_updates, g_updates, d_loss, g_loss, and (unless
+        divergence=False, which is much cheaper) kl and js.
+
+        Losses are measured on the fixed shown samples, so the curves show the
+        game rather than batch noise."""
+        ev, gan = self._evaluate(), self.gan
+        out = {"epoch": gan.epoch, "d_updates": gan.d_updates, "g_updates": gan.g_updates,
+               "d_loss": ev["d_loss"], "g_loss": ev["g_loss"]}
+        if divergence:
+            out.update(self.divergence())
+        return out
 
     def frame(self, heatmap_size=30, manifold_cells=20):
         """Everything the views draw, as float32 arrays:

@@ -18,7 +18,7 @@ FAKE_SAMPLES = 5_000
 
 def histogram(points, grid=GRID):
     """Counts per cell, flattened row by row (row = y)."""
-    idx = np.clip(np.floor(points * grid).astype(np.int64), 0, grid - 1)
+    idx = np.clip(np.floor(points * grid).astype(np.intp), 0, grid - 1)
     return np.bincount(idx[:, 1] * grid + idx[:, 0], minlength=grid * grid)
 
 

@@ -71,7 +71,7 @@ def density_grid(points, size=64, bandwidth=0.025):
     smoothed by a Gaussian kernel applied along both axes as two small
     matrix products. Returns (density[row = y, col = x], cell centres).
     """
-    idx = np.clip((points * size).astype(np.int64), 0, size - 1)
+    idx = np.clip((points * size).astype(np.intp), 0, size - 1)
     hist = np.bincount(idx[:, 1] * size + idx[:, 0], minlength=size * size).reshape(size, size)
     ticks = (np.arange(size) + 0.5) / size
     kernel = np.exp(-0.5 * ((ticks[:, None] - ticks[None, :]) / bandwidth) ** 2)

@@ -1,0 +1,319 @@
+"""What the browser worker drives: one Lab, the play state, and frames.
+
+The worker's JavaScript stays thin: it passes each command from the page to
+`Session.command` as a JSON string and posts back the JSON reply; between
+messages it calls `Session.tick(budget_ms)`, which trains while playing; when
+the page asks for a frame it calls `Session.frame()` and transfers the one
+packed float32 buffer. Everything is validated here; a bad command gets an
+error reply and changes nothing.
+"""
+
+import json
+import math
+import time
+
+import numpy as np
+
+from .config import FIELD_BY_NAME, Config, ConfigError
+from .lab import LEVELS, DivergedError, Lab, LoadError
+
+# Session options that are not part of the run's Config. Speeds are epochs per
+# second (None = as fast as possible); "normal" lets a learner watch the
+# dynamics, "fast" shows what the worker can do.
+SPEEDS = {"slow": 20, "normal": 200, "fast": None}
+OPTIONS = {
+    "speed": ("choice", tuple(SPEEDS), "normal"),
+    "slow_motion": ("bool", None, False),
+    "stage_ms": ("int", (200, 10_000), 1250),
+    "heatmap_size": ("int", (8, 120), 30),
+    "manifold_cells": ("int", (4, 60), 20),
+}
+MAX_SLICE_EPOCHS = 2000
+DIVERGENCE_EVERY = 0.1   # seconds between KL/JS updates in frames while playing (they cost most of a frame)
+
+
+def _finite(values):
+    """JSON has no NaN or infinity: send null instead."""
+    return {k: (v if isinstance(v, int) or math.isfinite(v) else None) for k, v in values.items()}
+
+
+class CommandError(ValueError):
+    """A command the session refuses; its message is shown to the user."""
+
+
+def _check_option(name, value):
+    kind, allowed, _ = OPTIONS[name]
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise CommandError(f"{name} must be true or false; got {value!r}")
+    elif kind == "choice":
+        if value not in allowed:
+            raise CommandError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+    else:
+        low, high = allowed
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) \
+                or not low <= value <= high:
+            raise CommandError(f"{name} must be a whole number between {low} and {high}; got {value!r}")
+        value = int(value)
+    return value
+
+
+def schema():
+    """Config fields and session options, for the page (URL state, controls)."""
+    options = [{"name": n, "kind": k, "default": d, **({"choices": list(a)} if k == "choice" else {}),
+                **({"low": a[0], "high": a[1]} if k == "int" else {})} for n, (k, a, d) in OPTIONS.items()]
+    return {"config": Config.schema(), "options": options}
+
+
+class Session:
+    def __init__(self, config=None, clock=time.perf_counter):
+        self.lab = Lab(config or Config())
+        self.options = {name: default for name, (_, _, default) in OPTIONS.items()}
+        self.playing = False
+        self.clock = clock
+        self.build = 0                 # bumps when the run restarts: static arrays resend
+        self._sent_build = -1
+        self._stages = None            # slow-motion generator in progress
+        self.stage = None              # the last stage it yielded
+        self._last_stage_at = 0.0
+        self._epoch_cost = 1e-4        # seconds per epoch, learned while training
+        self._rate_start = None        # for speed limits
+        self._rate_epoch = 0
+        self._eps_window = []          # (time, epoch) samples for epochs/s
+        self._divergence = None        # (time, {"kl", "js"}) last sent in a frame
+
+    # --- commands ---------------------------------------------------------
+    def command(self, text):
+        """Run one JSON command {"cmd": ..., ...}; return a JSON reply
+        {"ok": true, ...} or {"ok": false, "error": message}."""
+        try:
+            message = json.loads(text)
+            if not isinstance(message, dict) or not isinstance(message.get("cmd"), str):
+                raise CommandError("a command is a JSON object with a string 'cmd'")
+            handler = getattr(self, "cmd_" + message["cmd"], None)
+            if handler is None:
+                raise CommandError(f"unknown command {message['cmd']!r}")
+            args = {k: v for k, v in message.items() if k not in ("cmd", "id")}
+            result = handler(**args)
+            return json.dumps({"ok": True, **(result or {})})
+        except (CommandError, ConfigError, LoadError, DivergedError) as e:
+            return json.dumps({"ok": False, "error": str(e)})
+        except TypeError as e:
+            return json.dumps({"ok": False, "error": f"bad arguments: {e}"})
+        except json.JSONDecodeError:
+            return json.dumps({"ok": False, "error": "a command must be valid JSON"})
+
+    def cmd_play(self):
+        self._set_playing(True)
+
+    def cmd_pause(self):
+        self._set_playing(False)
+
+    def cmd_toggle(self):
+        self._set_playing(not self.playing)
+
+    def cmd_step(self, level="epoch"):
+        """One step while paused; in slow motion, one stage."""
+        if level not in LEVELS:
+            raise CommandError(f"step level must be one of {', '.join(LEVELS)}; got {level!r}")
+        self._set_playing(False)
+        if self.options["slow_motion"]:
+            self._next_stage()
+        else:
+            self.lab.step(level)
+        return {"metrics": _finite(self.lab.metrics())}
+
+    def cmd_set(self, params=None):
+        """Change Config fields and session options together, all or nothing."""
+        if not isinstance(params, dict) or not params:
+            raise CommandError("set needs a non-empty object of settings")
+        unknown = sorted(set(params) - set(FIELD_BY_NAME) - set(OPTIONS))
+        if unknown:
+            raise CommandError(f"unknown setting(s): {', '.join(unknown)}")
+        options = {k: _check_option(k, v) for k, v in params.items() if k in OPTIONS}
+        changes = {k: v for k, v in params.items() if k in FIELD_BY_NAME}
+        self.lab.config.replace(**changes)               # validate before changing anything
+        result = self.lab.update(**changes) if changes else {"rebuilt": False, "changed": []}
+        if result["rebuilt"]:
+            self._restarted()
+        if "slow_motion" in options:
+            self._stages, self.stage = None, None
+        self.options.update(options)
+        self._rate_start = None
+        return {**result, "config": self._config_dict(), "options": self.options}
+
+    def cmd_reset(self, new_seed=False):
+        """Epoch 0, same settings; with new_seed, new initial weights too."""
+        if new_seed:
+            self.lab.update(seed=(self.lab.config.seed * 1103515245 + 12345) % (2**31 - 1))
+        else:
+            self.lab.reset()
+        self._restarted()
+        return {"config": self._config_dict()}
+
+    def cmd_recommended(self):
+        result = self.lab.use_recommended()
+        if result["rebuilt"]:
+            self._restarted()
+        return {**result, "config": self._config_dict()}
+
+    def cmd_pretrained(self, distribution=None):
+        name = distribution or self.lab.config.distribution
+        if not isinstance(name, str):
+            raise CommandError("distribution must be a string")
+        self.lab = Lab.pretrained(name)
+        self._restarted()
+        return {"config": self._config_dict(), "metrics": self.lab.metrics()}
+
+    def cmd_state(self):
+        return {"config": self._config_dict(), "options": self.options, "playing": self.playing,
+                "metrics": _finite(self.lab.metrics()), "epochs_per_second": self.epochs_per_second()}
+
+    def cmd_schema(self):
+        return schema()
+
+    def save_bytes(self):
+        return self.lab.save()
+
+    def load_bytes(self, blob):
+        """Replace the run by a saved one (bytes, or a JS Uint8Array proxy);
+        returns a JSON reply like command(). On any error nothing changes."""
+        if hasattr(blob, "to_bytes"):
+            blob = blob.to_bytes()
+        try:
+            lab = Lab.load(blob)
+        except LoadError as e:
+            return json.dumps({"ok": False, "error": str(e)})
+        self.lab = lab
+        self._set_playing(False)
+        self._restarted()
+        return json.dumps({"ok": True, "config": self._config_dict(), "metrics": lab.metrics()})
+
+    # --- training ---------------------------------------------------------
+    def _set_playing(self, playing):
+        self.playing = playing
+        self._rate_start = None
+        self._eps_window = []
+
+    def _restarted(self):
+        self.build += 1
+        self._stages, self.stage = None, None
+        self._rate_start = None
+        self._eps_window = []
+
+    def tick(self, budget_ms=15.0):
+        """Train for about budget_ms if playing (respecting the speed, or
+        advancing slow motion when it is due). Returns a JSON status:
+        {"playing", "epochs" (done in this tick), "error" (if training stopped)}."""
+        if not self.playing:
+            return '{"playing": false, "epochs": 0}'
+        try:
+            if self.options["slow_motion"]:
+                now = self.clock()
+                if now - self._last_stage_at >= self.options["stage_ms"] / 1000:
+                    self._next_stage()
+                return json.dumps({"playing": True, "epochs": 0})
+            done = self._train_for(budget_ms / 1000)
+            return json.dumps({"playing": True, "epochs": done})
+        except DivergedError as e:
+            self._set_playing(False)
+            return json.dumps({"playing": False, "epochs": 0, "error": str(e)})
+
+    def _train_for(self, budget):
+        lab, clock = self.lab, self.clock
+        start = clock()
+        allowed = self._allowed_epochs(start)
+        done = 0
+        while done < allowed:
+            left = budget - (clock() - start)
+            if left <= 0:
+                break
+            n = int(min(allowed - done, MAX_SLICE_EPOCHS, max(1, left / self._epoch_cost)))
+            t0 = clock()
+            try:
+                lab.train(n, report=False)
+            except DivergedError:
+                self._rate_epoch = lab.epoch
+                raise
+            done += n
+            self._epoch_cost = 0.7 * self._epoch_cost + 0.3 * max(1e-6, (clock() - t0) / n)
+        self._eps_window.append((clock(), lab.epoch))
+        self._eps_window = self._eps_window[-200:]
+        return done
+
+    def _allowed_epochs(self, now):
+        rate = SPEEDS[self.options["speed"]]
+        if rate is None:
+            return math.inf
+        if self._rate_start is None:
+            self._rate_start, self._rate_epoch = now, self.lab.epoch
+        return max(0, int(rate * (now - self._rate_start)) + 1 - (self.lab.epoch - self._rate_epoch))
+
+    def epochs_per_second(self):
+        """Epochs per second over the last second or so of playing."""
+        window = self._eps_window
+        if len(window) < 2:
+            return 0.0
+        end_t, end_e = window[-1]
+        for t, e in reversed(window):
+            if end_t - t >= 1.0:
+                break
+        return (end_e - e) / (end_t - t) if end_t > t else 0.0
+
+    def _next_stage(self):
+        if self._stages is None:
+            self._stages = self.lab.slow_motion()
+        try:
+            self.stage = next(self._stages)
+        except StopIteration:
+            self._stages = self.lab.slow_motion()
+            self.stage = next(self._stages)
+        self._last_stage_at = self.clock()
+
+    # --- frames -------------------------------------------------------------
+    def _config_dict(self):
+        c = self.lab.config.to_dict()
+        c["points"] = len(c["points"])          # the count; the points travel in frames
+        return c
+
+    def _frame_metrics(self):
+        """Metrics for a frame; while playing, KL and JS are refreshed at most
+        every DIVERGENCE_EVERY seconds (they cost more than the rest of a frame)."""
+        now = self.clock()
+        due = (not self.playing or self._divergence is None
+               or now - self._divergence[0] >= DIVERGENCE_EVERY)
+        if due:
+            self._divergence = (now, self.lab.divergence())
+        return {**self.lab.metrics(divergence=False), **self._divergence[1]}
+
+    def frame(self):
+        """(header JSON, one float32 buffer holding every array back to back).
+
+        The header lists each array as [name, offset, shape] (offsets in
+        floats). Static arrays (real-density contours, drawn points) are
+        included only in the first frame after the run restarted."""
+        lab = self.lab
+        arrays = lab.frame(self.options["heatmap_size"], self.options["manifold_cells"])
+        static = self._sent_build != self.build
+        if not static:
+            del arrays["contour"], arrays["contour_level"]
+        else:
+            arrays["points"] = np.asarray(lab.config.points, np.float32).reshape(-1, 2)
+            self._sent_build = self.build
+        header = {"metrics": _finite(self._frame_metrics()), "playing": self.playing, "build": self.build,
+                  "static": static, "epochs_per_second": self.epochs_per_second(),
+                  "config": self._config_dict(), "options": self.options}
+        if self.stage is not None:
+            s = self.stage
+            header["stage"] = {"net": s.net, "index": s.index, "name": s.name, "description": s.description,
+                               **{k: v for k, v in s.data.items() if isinstance(v, float)}}
+            for k, v in s.data.items():
+                if not isinstance(v, float):
+                    arrays["stage_" + k] = v
+        layout, offset = [], 0
+        for name, value in arrays.items():
+            layout.append([name, offset, list(value.shape)])
+            offset += value.size
+        header["arrays"] = layout
+        buffer = np.concatenate([np.ravel(v).astype(np.float32, copy=False) for v in arrays.values()])
+        return json.dumps(header, allow_nan=False), buffer
