@@ -1,0 +1,133 @@
+"""The worker runtime end to end, on the minimal page: play, pause, bad
+settings, divergence, and training that carries on while the page is busy.
+(The `page` fixture fails any test whose page logs a console error or
+requests anything from another origin.)"""
+
+import pytest
+
+PAGE = "minimal.html"
+
+
+def open_lab(page, url):
+    page.goto(url + PAGE)
+    page.evaluate("ganlab.ready")
+    page.wait_for_function("ganlab.client.framesReceived > 0")
+    return page
+
+
+def refreshed(page):
+    return page.evaluate("ganlab.refresh()")
+
+
+def test_play_trains_and_pause_stops(page, site_url):
+    open_lab(page, site_url)
+    assert page.text_content("#epoch") == "0"
+    start_kl = refreshed(page)["kl"]
+    page.evaluate("ganlab.set({speed: 'fast'})")
+    page.click("#play")
+    page.wait_for_function("ganlab.state().epoch > 300")
+    page.wait_for_function("Number(document.querySelector('#epoch').textContent) > 300")
+    page.click("#play")                                   # the same button pauses
+    page.wait_for_function("!ganlab.state().playing")
+    stopped = refreshed(page)
+    assert stopped["kl"] != start_kl and not stopped["playing"]
+    page.wait_for_timeout(700)
+    assert refreshed(page)["epoch"] == stopped["epoch"]
+    assert page.text_content("#play") == "Play"
+
+
+def test_step_levels(page, site_url):
+    open_lab(page, site_url)
+    page.evaluate("ganlab.step('d')")
+    page.evaluate("ganlab.step('g')")
+    state = page.evaluate("ganlab.step('epoch').then(() => ganlab.refresh())")
+    assert (state["epoch"], state["d_updates"], state["g_updates"]) == (1, 3, 2)
+    error = page.evaluate("ganlab.step('both').then(() => 'ok', e => e.message)")
+    assert "step level" in error
+
+
+def test_bad_settings_are_refused_and_training_continues(page, site_url):
+    open_lab(page, site_url)
+    page.evaluate("ganlab.set({speed: 'fast'}).then(() => ganlab.play())")
+    page.wait_for_function("ganlab.state().epoch > 50")
+    for bad, words in [("{learning_rate_d: 99}", "learning_rate_d must be between"),
+                       ("{g_layers: 2.5}", "g_layers must be a whole number"),
+                       ("{colour: 'red'}", "unknown setting"),
+                       ("{distribution: 'drawn'}", "at least 10 points"),
+                       ("{speed: 'warp'}", "speed must be one of")]:
+        message = page.evaluate(f"ganlab.set({bad}).then(() => 'accepted', e => e.message)")
+        assert words in message, (bad, message)
+    before = refreshed(page)
+    assert before["playing"] and before["config"]["learning_rate_d"] == 0.1
+    page.wait_for_timeout(500)
+    assert refreshed(page)["epoch"] > before["epoch"]
+
+
+def test_divergence_is_reported_and_the_lab_recovers(page, site_url):
+    open_lab(page, site_url)
+    page.evaluate("ganlab.set({loss: 'lsgan', learning_rate_d: 10, learning_rate_g: 10, speed: 'fast'})"
+                  ".then(() => ganlab.play())")
+    page.wait_for_function("document.querySelector('#message').textContent.includes('diverged')")
+    state = refreshed(page)
+    assert not state["playing"]
+    assert all(state[k] is not None for k in ("d_loss", "g_loss", "kl", "js"))
+    stopped = state["epoch"]
+    page.evaluate("ganlab.set({learning_rate_d: 0.05, learning_rate_g: 0.05}).then(() => ganlab.play())")
+    page.wait_for_function(f"ganlab.state().epoch > {stopped + 100}")
+
+
+def test_the_worker_trains_while_the_main_thread_is_busy(page, site_url):
+    open_lab(page, site_url)
+    page.evaluate("ganlab.set({speed: 'fast'}).then(() => ganlab.play())")
+    page.wait_for_function("ganlab.state().epoch > 20")
+    before = refreshed(page)["epoch"]
+    page.evaluate("() => { const end = performance.now() + 1500; while (performance.now() < end) {} }")
+    after = refreshed(page)["epoch"]
+    assert after - before > 300, (before, after)
+
+
+def test_frames_are_paced_by_the_page(page, site_url):
+    open_lab(page, site_url)
+    page.evaluate("ganlab.set({speed: 'fast'}).then(() => ganlab.play())")
+    page.wait_for_timeout(500)
+    frames = page.evaluate("""async () => {
+        const start = ganlab.client.framesReceived;
+        await new Promise(r => setTimeout(r, 2000));
+        return (ganlab.client.framesReceived - start) / 2;
+    }""")
+    assert 5 < frames <= 65, frames                   # drawn at the display's rate, never faster
+    page.evaluate("ganlab.pause()")
+    idle = page.evaluate("""async () => {
+        await new Promise(r => setTimeout(r, 300));
+        const start = ganlab.client.framesReceived;
+        await new Promise(r => setTimeout(r, 1000));
+        return ganlab.client.framesReceived - start;
+    }""")
+    assert idle == 0                                   # paused and unchanged: no frames
+
+
+def test_save_and_load_through_the_worker(page, site_url):
+    open_lab(page, site_url)
+    result = page.evaluate("""async () => {
+        await ganlab.set({speed: 'fast'});
+        for (let i = 0; i < 20; i++) await ganlab.step('epoch');
+        const bytes = await ganlab.save();
+        for (let i = 0; i < 5; i++) await ganlab.step('epoch');
+        const expected = (await ganlab.refresh()).kl;
+        await ganlab.load(bytes);
+        const loaded = (await ganlab.refresh()).epoch;
+        for (let i = 0; i < 5; i++) await ganlab.step('epoch');
+        const garbage = await ganlab.load(new Uint8Array([1, 2, 3])).then(() => 'ok', e => e.message);
+        return {loaded, expected, again: (await ganlab.refresh()).kl, garbage,
+                epoch: (await ganlab.refresh()).epoch};
+    }""")
+    assert result["loaded"] == 20 and result["epoch"] == 25
+    assert result["again"] == pytest.approx(result["expected"], abs=0)
+    assert "not a ganlab_wasm experiment" in result["garbage"]
+
+
+def test_plays_under_a_sub_path(page, serve_dist):
+    open_lab(page, serve_dist("/ganlab/"))
+    page.evaluate("ganlab.set({speed: 'fast'}).then(() => ganlab.play())")
+    page.wait_for_function("ganlab.state().epoch > 100")
+    assert all("/ganlab/" in url for url in page.watch.requests if "localhost" in url)
