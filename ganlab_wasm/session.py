@@ -15,6 +15,7 @@ import time
 import numpy as np
 
 from .config import FIELD_BY_NAME, Config, ConfigError
+from .data import PRESETS
 from .lab import LEVELS, DivergedError, Lab, LoadError
 
 # Session options that are not part of the run's Config. Speeds are epochs per
@@ -271,6 +272,14 @@ class Session:
         self._last_stage_at = self.clock()
 
     # --- frames -------------------------------------------------------------
+    @staticmethod
+    def thumbnails(count=300, seed=0):
+        """Samples of every preset for the picker's thumbnails, packed like a
+        frame: (header JSON with "arrays" layout, float32 buffer)."""
+        rng = np.random.default_rng(seed)
+        arrays = {name: sample(rng, count) for name, sample in PRESETS.items()}
+        return _pack({}, arrays)
+
     def _config_dict(self):
         c = self.lab.config.to_dict()
         c["points"] = len(c["points"])          # the count; the points travel in frames
@@ -310,10 +319,16 @@ class Session:
             for k, v in s.data.items():
                 if not isinstance(v, float):
                     arrays["stage_" + k] = v
-        layout, offset = [], 0
-        for name, value in arrays.items():
-            layout.append([name, offset, list(value.shape)])
-            offset += value.size
-        header["arrays"] = layout
-        buffer = np.concatenate([np.ravel(v).astype(np.float32, copy=False) for v in arrays.values()])
-        return json.dumps(header, allow_nan=False), buffer
+        return _pack(header, arrays)
+
+
+def _pack(header, arrays):
+    """(header JSON listing each array as [name, offset, shape], one float32
+    buffer holding the arrays back to back)."""
+    layout, offset = [], 0
+    for name, value in arrays.items():
+        layout.append([name, offset, list(value.shape)])
+        offset += value.size
+    header["arrays"] = layout
+    buffer = np.concatenate([np.ravel(v).astype(np.float32, copy=False) for v in arrays.values()])
+    return json.dumps(header, allow_nan=False), buffer

@@ -139,6 +139,13 @@ export class LabClient extends EventTarget {
     return this._request({ type: 'command', command: { cmd, ...args } });
   }
 
+  /** Samples of every preset distribution: {name: {data (Float32Array), shape}}. */
+  async thumbnails() {
+    await this.ready;
+    const reply = await this._request({ type: 'thumbnails' });
+    return decodeFrame(reply.header, reply.buffer).arrays;
+  }
+
   /** Worker memory figures: {wasmHeapBytes, pythonObjects, jsHeapBytes}. */
   async stats() {
     await this.ready;

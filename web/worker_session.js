@@ -7,6 +7,8 @@
 //   {type: 'frame'}                               reply: {type: 'frame', header (JSON text), buffer}
 //   {type: 'save', id}                            reply: {type: 'reply', id, ok, bytes (ArrayBuffer)}
 //   {type: 'load', id, bytes (ArrayBuffer)}       reply: {type: 'reply', id, ok, ...}
+//   {type: 'thumbnails', id}                      reply: {type: 'reply', id, ok, header, buffer}:
+//                                                  samples of every preset, packed like a frame
 //   {type: 'stats', id}                           reply: {type: 'reply', id, ok, wasmHeapBytes,
 //                                                  pythonObjects, jsHeapBytes} (for leak checks)
 // Worker -> page, unasked:
@@ -50,8 +52,8 @@ export function runSession(pyodide, boot) {
     if (status.playing) schedule();
   }
 
-  function frame() {
-    const result = session.frame();
+  // (header JSON, numpy float32 array) -> [header, a fresh transferable ArrayBuffer]
+  function unpack(result) {
     const header = result.get(0);
     const array = result.get(1);
     const view = array.getBuffer('f32');
@@ -60,7 +62,17 @@ export function runSession(pyodide, boot) {
     view.release();
     array.destroy();
     result.destroy();
-    postMessage({ type: 'frame', header, buffer: copy.buffer }, [copy.buffer]);
+    return [header, copy.buffer];
+  }
+
+  function frame() {
+    const [header, buffer] = unpack(session.frame());
+    postMessage({ type: 'frame', header, buffer }, [buffer]);
+  }
+
+  function thumbnails(id) {
+    const [header, buffer] = unpack(session.thumbnails());
+    postMessage({ type: 'reply', id, ok: true, header, buffer }, [buffer]);
   }
 
   function save(id) {
@@ -96,6 +108,7 @@ export function runSession(pyodide, boot) {
       else if (data.type === 'save') save(data.id);
       else if (data.type === 'load') load(data.id, data.bytes);
       else if (data.type === 'stats') stats(data.id);
+      else if (data.type === 'thumbnails') thumbnails(data.id);
       else throw new Error(`unknown message type ${data.type}`);
     } catch (error) {
       // A Python bug must not kill the worker: report it and carry on.
