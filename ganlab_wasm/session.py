@@ -30,6 +30,7 @@ OPTIONS = {
     "manifold_cells": ("int", (4, 60), 20),
 }
 MAX_SLICE_EPOCHS = 2000
+MAX_TRAIN_COMMAND = 5000  # epochs one "train" command may run (it holds the worker meanwhile)
 DIVERGENCE_EVERY = 0.1   # seconds between KL/JS updates in frames while playing (they cost most of a frame)
 
 
@@ -123,6 +124,13 @@ class Session:
         else:
             self.lab.step(level)
         return {"metrics": _finite(self.lab.metrics())}
+
+    def cmd_train(self, epochs=None):
+        """Train a given number of epochs at once (for scripts: "train 1000, then look")."""
+        if isinstance(epochs, bool) or not isinstance(epochs, int) or not 1 <= epochs <= MAX_TRAIN_COMMAND:
+            raise CommandError(f"train needs a whole number of epochs between 1 and {MAX_TRAIN_COMMAND}")
+        self._set_playing(False)
+        return {"metrics": _finite(self.lab.train(epochs))}
 
     def cmd_set(self, params=None):
         """Change Config fields and session options together, all or nothing."""

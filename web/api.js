@@ -1,7 +1,7 @@
 // window.ganlab: the lab's JavaScript API for article authors and tests.
 //
 //   await ganlab.ready                 resolves once Python is up
-//   ganlab.play() / pause() / toggle() / step('epoch' | 'd' | 'g')
+//   ganlab.play() / pause() / toggle() / step('epoch' | 'd' | 'g') / train(epochs)  (up to 5000 at once)
 //   await ganlab.set({learning_rate_g: 0.03, speed: 'fast'})   rejects with the reason if invalid
 //   ganlab.reset({new_seed}) / recommended() / pretrained(name?) / save() / load(bytes)
 //   await ganlab.refresh()   asks the worker for the state now (state() is as of the last frame)
@@ -48,6 +48,7 @@ export function createApi(client) {
     pause: () => send('pause').then((r) => ((current.playing = false), r)),
     toggle: () => (current.playing ? api.pause() : api.play()),
     step: (level = 'epoch') => send('step', { level }).then((r) => ((current.playing = false), r)),
+    train: (epochs) => send('train', { epochs }).then((r) => ((current.playing = false), r)),
     set: (params) => send('set', { params }),
     reset: (options = {}) => send('reset', options),
     recommended: () => send('recommended'),
