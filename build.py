@@ -49,6 +49,17 @@ PYODIDE_PACKAGES = ["numpy", "micropip"]
 # glyphs or "bokeh-widgets.min.js" for Bokeh widgets when the page needs them.
 BOKEH_BUNDLES = ["bokeh.min.js", "bokeh-api.min.js"]
 PYODIDE_CDN = "https://cdn.jsdelivr.net/pyodide/v{version}/full/"
+# PyScript for article authors (web/article.html): the core's own files (no source
+# maps) and the MicroPython build that core was released with, both pinned in
+# package.json, plus the sources of the small Python facade MicroPython imports.
+NODE_PYSCRIPT = ROOT / "node_modules" / "@pyscript" / "core" / "dist"
+NODE_MICROPYTHON = ROOT / "node_modules" / "@micropython" / "micropython-webassembly-pyscript"
+MICROPYTHON_FILES = ["micropython.mjs", "micropython.wasm"]
+EMBED_SOURCES = ["ganlab_wasm/__init__.py", "ganlab_wasm/embed.py"]
+# The service worker is stamped with the build's content hash: a new deploy
+# changes its bytes, so browsers install it and it replaces the old cache.
+SERVICE_WORKER = "sw.js"
+BUILD_ID_MARK = "__GANLAB_BUILD_ID__"
 
 
 class BuildError(Exception):
@@ -435,8 +446,19 @@ def build(out: Path, wheelhouse: str | None) -> dict:
     dist.write(wheel_name, wheel_bytes)
     for path in sorted((ROOT / "web").rglob("*")):
         name = path.relative_to(ROOT / "web").as_posix()
-        if path.is_file() and not any(part.startswith(".") for part in Path(name).parts):
+        if path.is_file() and name != SERVICE_WORKER and not any(p.startswith(".") for p in Path(name).parts):
             dist.copy(path, name)
+    for path in sorted(NODE_PYSCRIPT.iterdir()):
+        if path.suffix in (".js", ".css"):
+            dist.copy(path, f"pyscript/{path.name}")
+    for name in MICROPYTHON_FILES:
+        dist.copy(NODE_MICROPYTHON / name, f"pyscript/micropython/{name}")
+    for name in EMBED_SOURCES:
+        dist.copy(ROOT / name, f"pysrc/{name}")
+
+    content_hash = dist.content_hash()
+    worker_js = (ROOT / "web" / SERVICE_WORKER).read_text()
+    dist.write(SERVICE_WORKER, worker_js.replace(BUILD_ID_MARK, content_hash[:16]).encode())
 
     info = {
         "wheel": wheel_name,
@@ -446,7 +468,10 @@ def build(out: Path, wheelhouse: str | None) -> dict:
         "pyodide_packages": shipped,
         "bokeh_version": bokeh_version,
         "bokeh_files": [f"bokeh/{b}" for b in BOKEH_BUNDLES],
-        "content_hash": dist.content_hash(),
+        "content_hash": content_hash,
+        "build_id": content_hash[:16],
+        # what the service worker caches for offline use
+        "files": sorted(dist.outputs - {SERVICE_WORKER}) + ["build-info.json"],
     }
     dist.write("build-info.json", (json.dumps(info, indent=2) + "\n").encode())
     removed = dist.prune()
