@@ -8,7 +8,12 @@
 
 __version__ = "0.1.0"
 
-from .config import Config, ConfigError, recommended  # noqa: E402
-from .lab import DivergedError, Lab, LoadError  # noqa: E402
+import sys  # noqa: E402
+
+# The PyScript facade (ganlab_wasm.embed) runs in MicroPython, which has no
+# numpy: there, importing the package must not pull in the core.
+if sys.implementation.name != "micropython":
+    from .config import Config, ConfigError, recommended  # noqa: E402
+    from .lab import DivergedError, Lab, LoadError  # noqa: E402
 
 __all__ = ["Config", "ConfigError", "DivergedError", "Lab", "LoadError", "recommended", "__version__"]
