@@ -6,7 +6,8 @@
 //   ganlab.reset({new_seed}) / recommended() / pretrained(name?) / save() / load(bytes)
 //   await ganlab.refresh()   asks the worker for the state now (state() is as of the last frame)
 //   ganlab.state()   {epoch, d_updates, g_updates, d_loss, g_loss, kl, js,
-//                     epochs_per_second, playing, config, options}
+//                     epochs_per_second, playing, config, options, compute}
+//                   compute: {requested, using, label, gpu, adapter, note, gpu_calls} (docs/gpu.md)
 //   ganlab.on('frame' | 'error' | 'progress' | 'fatal', fn)   returns an unsubscribe function
 //   ganlab.schema    every setting with its type and range (after ready)
 
@@ -19,6 +20,7 @@ export function createApi(client) {
     if (reply.config) current.config = reply.config;
     if (reply.options) current.options = reply.options;
     if (reply.metrics) Object.assign(current, reply.metrics);
+    if (reply.compute) current.compute = reply.compute;   // how products run: see docs/gpu.md
     return reply;
   }
 
@@ -35,6 +37,7 @@ export function createApi(client) {
     current.epochs_per_second = h.epochs_per_second;
     current.config = h.config;
     current.options = h.options;
+    if (h.compute) current.compute = { ...current.compute, ...h.compute };
   });
   client.addEventListener('error', () => {
     current.playing = false;
@@ -43,7 +46,9 @@ export function createApi(client) {
   const send = (cmd, args) => client.command(cmd, args).then(absorb);
 
   const api = {
-    ready: client.ready.then(() => api),
+    get ready() {
+      return client.ready.then(() => api);
+    },
     play: () => send('play').then((r) => ((current.playing = true), r)),
     pause: () => send('pause').then((r) => ((current.playing = false), r)),
     toggle: () => (current.playing ? api.pause() : api.play()),

@@ -31,17 +31,25 @@ export class LabClient extends EventTarget {
     this.lastFrame = null;
     this.info = null;
     this.running = false;
+    this._newReadyPromise();
     this.framesEnabled = true;  // benchmarks switch frames off to time training alone
     this.framesReceived = 0;
     this.firstFrameAt = null;   // performance.now() of the first frame
   }
 
-  start() {
-    this.worker = new Worker(this.workerUrl, { type: 'module' });
+  // `ready` exists from construction, so pages can wire themselves up before
+  // deciding when to start the worker (an embedded lab waits until it is seen).
+  _newReadyPromise() {
     this.ready = new Promise((resolve, reject) => {
       this._resolveReady = resolve;
       this._rejectReady = reject;
     });
+    this.ready.catch(() => {});   // a failed boot is reported through 'fatal'
+  }
+
+  start() {
+    if (this.worker) this._newReadyPromise();
+    this.worker = new Worker(this.workerUrl, { type: 'module' });
     this.worker.onmessage = ({ data }) => this._receive(data);
     this.worker.onerror = (event) => {
       event.preventDefault?.();

@@ -1,51 +1,18 @@
 // The smallest page on the worker runtime: play/pause, the epoch counter,
 // epochs per second, and one plot of real and fake samples over D's heatmap.
 
-import { COLORS, heatmapRGBA } from './colors.js';
 import { LabClient } from './lab-client.js';
 import { createApi } from './api.js';
+import { simplePlot } from './simple-plot.js';
+import { registerServiceWorker } from './offline.js';
 
 const $ = (id) => document.getElementById(id);
-const { ndarray } = Bokeh.require('core/util/ndarray');
-
-function columns(array) {
-  const n = array.shape[0];
-  const x = new Float32Array(n);
-  const y = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    x[i] = array.data[2 * i];
-    y[i] = array.data[2 * i + 1];
-  }
-  return { x, y };
-}
-
-function makePlot() {
-  const range = () => new Bokeh.Range1d({ start: 0, end: 1 });
-  const fig = Bokeh.Plotting.figure({
-    width: 480, height: 480, x_range: range(), y_range: range(), tools: '', toolbar_location: null,
-  });
-  const heat = new Bokeh.ColumnDataSource({ data: { image: [] } });
-  const real = new Bokeh.ColumnDataSource({ data: { x: [], y: [] } });
-  const fake = new Bokeh.ColumnDataSource({ data: { x: [], y: [] } });
-  fig.image_rgba({ image: { field: 'image' }, x: 0, y: 0, dw: 1, dh: 1, source: heat });
-  fig.scatter({ x: { field: 'x' }, y: { field: 'y' }, source: real, size: 4, fill_color: COLORS.real, line_color: null });
-  fig.scatter({ x: { field: 'x' }, y: { field: 'y' }, source: fake, size: 4, fill_color: COLORS.fake, line_color: null });
-  Bokeh.Plotting.show(fig, $('plot'));
-  return {
-    draw({ arrays }) {
-      const [n] = arrays.heatmap.shape;
-      heat.data = { image: [ndarray(heatmapRGBA(arrays.heatmap.data), { shape: [n, n] })] };
-      real.data = columns(arrays.real);
-      fake.data = columns(arrays.fake);
-    },
-  };
-}
 
 const client = new LabClient();
 client.start().catch(() => {});
 const ganlab = createApi(client);
 window.ganlab = ganlab;
-const plot = makePlot();
+const plot = simplePlot($('plot'));
 
 client.addEventListener('progress', ({ detail }) => {
   $('progress').value = detail.fraction;
@@ -68,6 +35,7 @@ client.addEventListener('frame', ({ detail: { frame } }) => {
 ganlab.ready.then(() => {
   $('play').disabled = false;
   $('progress').hidden = true;
+  registerServiceWorker();   // after start-up, so its downloads don't compete with the first visit's
 });
 $('play').addEventListener('click', () => {
   $('message').textContent = '';

@@ -91,12 +91,13 @@ def dist() -> Path:
 
 
 @pytest.fixture(scope="session")
-def serve_dist(dist):
-    """serve_dist(prefix) starts a server for dist/ under prefix and returns its URL."""
+def serve_folder():
+    """serve_folder(path, prefix) serves any folder (a test's own pages) on a new
+    localhost port, an origin the page checks accept, and returns its URL."""
     servers = []
 
-    def start(prefix: str = "/") -> str:
-        server = build.make_server(dist, 0, prefix, quiet=True)
+    def start(root: Path, prefix: str = "/") -> str:
+        server = build.make_server(Path(root), 0, prefix, quiet=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
         origin = f"http://localhost:{server.server_port}"
@@ -108,6 +109,12 @@ def serve_dist(dist):
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def serve_dist(dist, serve_folder):
+    """serve_dist(prefix) starts a server for dist/ under prefix and returns its URL."""
+    return lambda prefix="/": serve_folder(dist, prefix)
 
 
 @pytest.fixture(scope="session")

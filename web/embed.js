@@ -1,0 +1,84 @@
+// A compact lab for an <iframe> in an article. Its settings come from the URL
+// fragment (see url-state.js); it boots Python only when it comes near the
+// viewport and pauses while scrolled out of view (the Distill d-figure
+// pattern), so a page with five labs does not start five interpreters at once.
+// The parent page can drive it by postMessage (embed-lab.js).
+
+import { LabClient } from './lab-client.js';
+import { createApi } from './api.js';
+import { readState, writeState } from './url-state.js';
+import { parentOrigins, serveEmbedProtocol } from './embed-lab.js';
+import { simplePlot } from './simple-plot.js';
+
+const $ = (id) => document.getElementById(id);
+const client = new LabClient();
+const ganlab = createApi(client);
+window.ganlab = ganlab;
+let plot = null;
+
+function show(id, text) {
+  $(id).textContent = text;   // always text: nothing from the URL becomes markup
+}
+
+async function applyUrlState() {
+  const { settings, page, notes } = readState(ganlab.schema, location.hash);
+  if (notes.length) show('notes', notes.join('; '));
+  $('full').href = 'index.html' + writeState(ganlab.schema, settings, { layers: page.layers });
+  if (Object.keys(settings).length) {
+    await ganlab.set(settings).catch((error) => show('message', `settings not applied: ${error.message}`));
+  }
+  return page;
+}
+
+function start() {
+  show('status', 'Loading Python…');
+  client.addEventListener('progress', ({ detail }) => show('status', detail.message));
+  client.addEventListener('fatal', ({ detail }) => show('message', `The lab stopped: ${detail.message}`));
+  client.addEventListener('error', ({ detail }) => show('message', detail.message));
+  client.addEventListener('frame', ({ detail: { frame } }) => {
+    const h = frame.header;
+    show('epoch', h.metrics.epoch);
+    show('kl', h.metrics.kl == null ? '–' : h.metrics.kl.toFixed(3));
+    show('play', h.playing ? 'Pause' : 'Play');
+    plot.draw(frame);
+  });
+  client.start();
+  ganlab.ready.then(async () => {
+    $('placeholder').remove();
+    plot = simplePlot($('plot'), { width: 520, height: 520, sizing_mode: 'scale_width' });
+    const page = await applyUrlState();
+    show('status', '');
+    $('play').disabled = $('step').disabled = false;
+    if (page.autoplay && visible) ganlab.play();
+    else if (page.autoplay) resumeOnView = true;
+  });
+}
+
+// Boot when first near the viewport; afterwards pause when out of it and
+// resume on return if it was playing.
+let started = false;
+let visible = false;
+let resumeOnView = false;
+new IntersectionObserver(([entry]) => {
+  visible = entry.isIntersecting;
+  if (visible && !started) {
+    started = true;
+    start();
+  } else if (!visible && ganlab.state().playing) {
+    resumeOnView = true;
+    ganlab.pause();
+  } else if (visible && resumeOnView && client.info) {
+    resumeOnView = false;
+    ganlab.play();
+  }
+}, { rootMargin: '200px' }).observe(document.body);
+
+$('play').addEventListener('click', () => {
+  show('message', '');
+  resumeOnView = false;
+  ganlab.toggle().catch((error) => show('message', error.message));
+});
+$('step').addEventListener('click', () => ganlab.step('epoch').catch((error) => show('message', error.message)));
+
+const originKey = new URLSearchParams(location.hash.slice(1)).get('origin');
+serveEmbedProtocol(ganlab, { origins: parentOrigins(originKey), restrictToOrigins: Boolean(originKey) });
