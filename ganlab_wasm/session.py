@@ -11,12 +11,15 @@ error reply and changes nothing.
 import json
 import math
 import time
+from importlib import resources
 
 import numpy as np
 
 from .config import FIELD_BY_NAME, Config, ConfigError
-from .data import PRESETS
+from .data import NOISE_HIGH, NOISE_LOW, PRESETS
+from .gan import STAGES
 from .lab import LEVELS, DivergedError, Lab, LoadError
+from .accel import MODES as BACKENDS, Accelerator
 
 # Session options that are not part of the run's Config. Speeds are epochs per
 # second (None = as fast as possible); "normal" lets a learner watch the
@@ -28,6 +31,7 @@ OPTIONS = {
     "stage_ms": ("int", (200, 10_000), 1250),
     "heatmap_size": ("int", (8, 120), 30),
     "manifold_cells": ("int", (4, 60), 20),
+    "backend": ("choice", BACKENDS, "auto"),   # matrix products: fastest, CPU only, or GPU (see accel.py)
 }
 MAX_SLICE_EPOCHS = 2000
 MAX_TRAIN_COMMAND = 5000  # epochs one "train" command may run (it holds the worker meanwhile)
@@ -64,7 +68,19 @@ def schema():
     """Config fields and session options, for the page (URL state, controls)."""
     options = [{"name": n, "kind": k, "default": d, **({"choices": list(a)} if k == "choice" else {}),
                 **({"low": a[0], "high": a[1]} if k == "int" else {})} for n, (k, a, d) in OPTIONS.items()]
-    return {"config": Config.schema(), "options": options}
+    # For the full page: the ten slow-motion stages (listed before any runs),
+    # the noise square the manifold is drawn from, and which presets ship a
+    # pretrained model.
+    stages = {net: [{"index": i + 1, "name": name, "description": text} for i, (name, text) in enumerate(steps)]
+              for net, steps in STAGES.items()}
+    return {"config": Config.schema(), "options": options, "stages": stages,
+            "noise_range": [NOISE_LOW, NOISE_HIGH], "pretrained": pretrained_names()}
+
+
+def pretrained_names():
+    """Distributions with a shipped pretrained model (ganlab_wasm/pretrained/*.npz)."""
+    folder = resources.files("ganlab_wasm") / "pretrained"
+    return sorted(f.name[:-4] for f in folder.iterdir() if f.name.endswith(".npz"))
 
 
 class Session:
@@ -83,6 +99,8 @@ class Session:
         self._rate_epoch = 0
         self._eps_window = []          # (time, epoch) samples for epochs/s
         self._divergence = None        # (time, {"kl", "js"}) last sent in a frame
+        self.accel = Accelerator()     # how matrix products run (numpy, faster CPU, GPU)
+        self.accel.adopt(self.lab)
 
     # --- commands ---------------------------------------------------------
     def command(self, text):
@@ -130,6 +148,7 @@ class Session:
         if isinstance(epochs, bool) or not isinstance(epochs, int) or not 1 <= epochs <= MAX_TRAIN_COMMAND:
             raise CommandError(f"train needs a whole number of epochs between 1 and {MAX_TRAIN_COMMAND}")
         self._set_playing(False)
+        self.accel.prepare(self.lab, self.options["backend"])
         return {"metrics": _finite(self.lab.train(epochs))}
 
     def cmd_set(self, params=None):
@@ -176,7 +195,8 @@ class Session:
 
     def cmd_state(self):
         return {"config": self._config_dict(), "options": self.options, "playing": self.playing,
-                "metrics": _finite(self.lab.metrics()), "epochs_per_second": self.epochs_per_second()}
+                "metrics": _finite(self.lab.metrics()), "epochs_per_second": self.epochs_per_second(),
+                "compute": self.accel.describe(full=True, mode=self.options["backend"])}
 
     def cmd_schema(self):
         return schema()
@@ -198,6 +218,30 @@ class Session:
         self._restarted()
         return json.dumps({"ok": True, "config": self._config_dict(), "metrics": lab.metrics()})
 
+    # --- the GPU (the worker attaches web/gpu.js's bridge; see accel.py) ----------
+    def attach_gpu(self, bridge, info="{}"):
+        """Offer the worker's WebGPU bridge; it is timed against the CPU at the next tick."""
+        from .webgpu import GpuMatmul
+        self.accel.attach_gpu(GpuMatmul(bridge), json.loads(info))
+
+    def gpu_unavailable(self, reason):
+        """The worker found no usable WebGPU (the reason goes into the note)."""
+        self.accel.gpu_unavailable(reason)
+
+    def cmd_benchmark_products(self, shapes=None):
+        """ms per product on each path for [[m, k, n, "NN"|"TN"|"NT"], ...]
+        (benchmarks/bench_gpu.py; the GPU is timed when this call can wait for it)."""
+        from .accel import benchmark_products
+        if not isinstance(shapes, list) or not all(
+                isinstance(s, list) and len(s) == 4 and all(isinstance(v, int) and 1 <= v <= 4096 for v in s[:3])
+                and s[3] in ("NN", "TN", "NT") for s in shapes):
+            raise CommandError('benchmark_products needs shapes: [[m, k, n, "NN" | "TN" | "NT"], ...], sizes 1..4096')
+        return {"products": benchmark_products([tuple(s) for s in shapes], self.accel.gpu)}
+
+    def wants_promising(self):
+        """Whether the worker should call in through callPromising (GPU products wait there)."""
+        return self.accel.wants_promising(self.options["backend"])
+
     # --- training ---------------------------------------------------------
     def _set_playing(self, playing):
         self.playing = playing
@@ -215,14 +259,19 @@ class Session:
         advancing slow motion when it is due). Returns a JSON status:
         {"playing", "epochs" (done in this tick), "error" (if training stopped)}."""
         if not self.playing:
+            if self.accel.wants_promising(self.options["backend"]):
+                return '{"playing": false, "epochs": 0, "promising": true}'
             return '{"playing": false, "epochs": 0}'
         try:
+            self.accel.prepare(self.lab, self.options["backend"])
             if self.options["slow_motion"]:
                 now = self.clock()
                 if now - self._last_stage_at >= self.options["stage_ms"] / 1000:
                     self._next_stage()
                 return json.dumps({"playing": True, "epochs": 0})
             done = self._train_for(budget_ms / 1000)
+            if self.accel.wants_promising():
+                return json.dumps({"playing": True, "epochs": done, "promising": True})
             return json.dumps({"playing": True, "epochs": done})
         except DivergedError as e:
             self._set_playing(False)
@@ -319,7 +368,8 @@ class Session:
             self._sent_build = self.build
         header = {"metrics": _finite(self._frame_metrics()), "playing": self.playing, "build": self.build,
                   "static": static, "epochs_per_second": self.epochs_per_second(),
-                  "config": self._config_dict(), "options": self.options}
+                  "config": self._config_dict(), "options": self.options,
+                  "compute": self.accel.describe(mode=self.options["backend"])}
         if self.stage is not None:
             s = self.stage
             header["stage"] = {"net": s.net, "index": s.index, "name": s.name, "description": s.description,

@@ -19,6 +19,8 @@
 // page messages are handled between slices (pause acts within one slice), and
 // no timer clamping or per-yield allocation slows the loop down.
 
+import { connectGpu } from './gpu/worker-gpu.js';
+
 const SLICE_MS = 12;
 
 export function runSession(pyodide, boot) {
@@ -40,6 +42,7 @@ export function runSession(pyodide, boot) {
   };
 
   function tick() {
+    if (gpu.owns()) return gpu.requestTick();   // the GPU path enters Python through callPromising
     let status;
     try {
       status = JSON.parse(session.tick(SLICE_MS));
@@ -48,6 +51,7 @@ export function runSession(pyodide, boot) {
       postMessage({ type: 'error', message: `internal error while training: ${error.message}` });
       return;
     }
+    gpu.note(status);
     if (status.error) postMessage({ type: 'error', message: status.error });
     if (status.playing) schedule();
   }
@@ -101,7 +105,7 @@ export function runSession(pyodide, boot) {
     postMessage({ type: 'reply', id, ...reply });
   }
 
-  self.onmessage = ({ data }) => {
+  function handle(data) {
     try {
       if (data.type === 'command') command(data.id, data.command);
       else if (data.type === 'frame') frame();
@@ -117,6 +121,13 @@ export function runSession(pyodide, boot) {
       else postMessage({ type: 'error', message });
     }
     schedule();
+  }
+
+  // WebGPU (web/gpu.js) starts in the background; while the session uses it,
+  // Python is entered through callPromising and messages wait their turn.
+  const gpu = connectGpu(pyodide, session, { handle, unpack, schedule, sliceMs: SLICE_MS });
+  self.onmessage = ({ data }) => {
+    if (!gpu.intercept(data)) handle(data);
   };
 
   const version = pyodide.runPython('import ganlab_wasm; ganlab_wasm.__version__');
