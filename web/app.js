@@ -1,0 +1,130 @@
+// GAN Lab's full page: starts the worker, builds the views and controls from
+// ganlab.schema, and hands every frame the worker posts to the views. Each
+// view and control lives in its own module under ui/; this file only wires
+// them together and decides what picking a data distribution means.
+
+import { LabClient } from './lab-client.js';
+import { createApi } from './api.js';
+import { heatmapRGBA } from './colors.js';
+import { $, setText } from './ui/dom.js';
+import { PingPong } from './ui/buffers.js';
+import { createMessages } from './ui/messages.js';
+import { createTopbar } from './ui/topbar.js';
+import { createPicker } from './ui/picker.js';
+import { createPretrainedToggle } from './ui/pretrained.js';
+import { createGraph } from './ui/graph.js';
+import { createMiniViews } from './ui/miniviews.js';
+import { attachMorph } from './ui/morph.js';
+import { createEditor } from './ui/editor.js';
+import { createLayered } from './ui/layered.js';
+import { attachFakeHover } from './ui/fakehover.js';
+import { createDrawing } from './ui/drawing.js';
+import { createMetrics } from './ui/metrics.js';
+import { createSlowMotion, stageCollector } from './ui/slowmo.js';
+import { attachKeyboard } from './ui/keyboard.js';
+import { distributionLabel } from './ui/labels.js';
+
+const client = new LabClient();
+const api = createApi(client);
+window.ganlab = api;
+const messages = createMessages($('#message'));
+const lab = $('#lab');
+
+// --- what can be built before Python is up (Bokeh is already loaded) -------
+const noiseRange = [];   // the noise square, filled from the schema once Python is up
+const graph = createGraph($('#graph'));
+const miniviews = createMiniViews(graph, { noiseRange });
+const layered = createLayered({ plotElement: $('#layered'), togglesElement: $('#layers'),
+  legendElement: $('#legend'), noiseRange });
+const metrics = createMetrics($('#metrics'));
+const collectStage = stageCollector();
+let morphT = 1;
+let lastFrame = null;
+const heatBuffers = new PingPong((n) => new Uint32Array(n));
+
+attachMorph(graph.nodes.generator, (t) => {
+  morphT = t;
+  if (lastFrame) miniviews.drawManifold(lastFrame, t);
+  layered.setMorph(t);
+});
+attachKeyboard({ api, messages });
+
+client.addEventListener('progress', ({ detail }) => {
+  $('#progress').value = detail.fraction;
+  setText($('#progress-text'), detail.message);
+});
+client.addEventListener('fatal', ({ detail }) => {
+  lab.dataset.state = 'fatal';
+  setText($('#progress-text'), 'The lab could not start.');
+  messages.error(`The lab stopped: ${detail.message}`);
+});
+client.addEventListener('error', ({ detail }) => messages.error(detail.message));
+client.start().catch(() => {});   // reported through 'fatal'
+
+// --- the rest needs the schema ----------------------------------------------
+const app = {
+  ready: api.ready.then(buildControls),
+  layers: () => layered.layers(),
+  setLayers: (changes) => layered.setLayers(changes),
+  /** Hide (or show again) controls by their data-control names, e.g. for a teacher's link. */
+  hideControls(names, hidden = true) {
+    for (const name of names) {
+      for (const node of document.querySelectorAll(`[data-control="${CSS.escape(name)}"]`)) node.hidden = hidden;
+    }
+  },
+  graph,
+  layered,
+  metrics,
+};
+window.ganlabApp = app;
+
+function buildControls() {
+  const schema = api.schema;
+  noiseRange.push(...schema.noise_range);
+  const topbar = createTopbar({ api, messages, schema });
+  const pretrained = createPretrainedToggle($('#pretrained'), { api, messages, available: schema.pretrained });
+  const presets = schema.config.find((f) => f.name === 'distribution').choices.filter((d) => d !== 'drawn');
+  const picker = createPicker($('#picker'), { presets, onPick: chooseData });
+  const drawing = createDrawing({ surface: $('#layered'), bar: $('#drawbar'), layered, api, messages, schema });
+  const editor = createEditor({ graph, schema, api, messages, toggle: $('#edit-toggle') });
+  const slowmo = createSlowMotion($('#slowmo'), { schema, api, messages, graph });
+  const hover = attachFakeHover({ surface: $('#layered'), tooltip: $('#tooltip'), layered,
+    isActive: () => !drawing.active && layered.layers().fake });
+
+  async function chooseData(name) {
+    messages.clearError();
+    if (name === 'drawn') return drawing.enter();
+    if (drawing.active) drawing.exit();
+    if (pretrained.on) return pretrained.load(name);
+    const reply = await messages.guard(api.set({ distribution: name }));
+    if (reply?.rebuilt) {
+      messages.note(`${distributionLabel(name)} data: new networks were built, training starts from epoch 0.`);
+    }
+  }
+
+  client.thumbnails().then((samples) => picker.setThumbnails(samples),
+    (error) => messages.error(`The data thumbnails could not be made: ${error.message}`));
+
+  function onFrame(frame) {
+    lastFrame = frame;
+    const h = frame.header;
+    const heat = frame.arrays.heatmap.data;
+    const heatRGBA = heatmapRGBA(heat, heatBuffers.next(heat.length));   // shared by the layered view and the graph
+    topbar.update(h);
+    pretrained.update(h);
+    picker.show(h.config.distribution, h.static && frame.arrays.points.data.length ? frame.arrays.points.data : null);
+    editor.update(h);
+    slowmo.update(h);
+    layered.draw(frame, heatRGBA);
+    miniviews.draw(frame, { heatRGBA, morphT, stage: collectStage(frame) });
+    metrics.update(h);
+    hover.refresh();
+    if (lab.dataset.state !== 'running') lab.dataset.state = 'running';
+  }
+  client.addEventListener('frame', ({ detail }) => onFrame(detail.frame));
+  if (client.lastFrame) onFrame(client.lastFrame);
+
+  for (const part of [topbar, pretrained, picker, editor, layered]) part.enable();
+  Object.assign(app, { drawing, picker, schema });
+  return app;
+}

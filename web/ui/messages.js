@@ -1,0 +1,37 @@
+// The one-line message under the top bar: what just happened ("new networks
+// built"), or what went wrong ("learning_rate_d must be between ..."). Errors
+// stay until the next action; notes fade after a while.
+
+const NOTE_MS = 6000;
+
+export function createMessages(element) {
+  let timer = null;
+  function show(text, kind) {
+    clearTimeout(timer);
+    element.textContent = text;
+    element.dataset.kind = kind;
+    element.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+    if (kind === 'note') timer = setTimeout(clear, NOTE_MS);
+  }
+  function clear() {
+    clearTimeout(timer);
+    element.textContent = '';
+    delete element.dataset.kind;
+  }
+  return {
+    note: (text) => show(text, 'note'),
+    error: (text) => show(text, 'error'),
+    clear,
+    /** Clear an old error when the person does something new. */
+    clearError() {
+      if (element.dataset.kind === 'error') clear();
+    },
+    /** Wrap a promise: show its rejection as an error; resolves to undefined then. */
+    guard(promise) {
+      return promise.catch((error) => {
+        show(String(error?.message ?? error), 'error');
+        return undefined;
+      });
+    },
+  };
+}
