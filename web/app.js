@@ -23,6 +23,10 @@ import { createMetrics } from './ui/metrics.js';
 import { createSlowMotion, stageCollector } from './ui/slowmo.js';
 import { attachKeyboard } from './ui/keyboard.js';
 import { distributionLabel } from './ui/labels.js';
+import { createPageState } from './page-state.js';
+import { createSharePanel, hideControls } from './share-panel.js';
+import { exportCsv, exportPng, saveExperiment, wireLoading } from './files.js';
+import { registerServiceWorker } from './offline.js';
 
 const client = new LabClient();
 const api = createApi(client);
@@ -63,15 +67,11 @@ client.start().catch(() => {});   // reported through 'fatal'
 
 // --- the rest needs the schema ----------------------------------------------
 const app = {
-  ready: api.ready.then(buildControls),
+  ready: api.ready.then(buildControls).then(restoreFromUrl),
   layers: () => layered.layers(),
   setLayers: (changes) => layered.setLayers(changes),
-  /** Hide (or show again) controls by their data-control names, e.g. for a teacher's link. */
-  hideControls(names, hidden = true) {
-    for (const name of names) {
-      for (const node of document.querySelectorAll(`[data-control="${CSS.escape(name)}"]`)) node.hidden = hidden;
-    }
-  },
+  /** Hide exactly these controls (by data-control name), as a teacher's link does. */
+  hideControls: (names) => hideControls(names),
   graph,
   layered,
   metrics,
@@ -125,6 +125,51 @@ function buildControls() {
   if (client.lastFrame) onFrame(client.lastFrame);
 
   for (const part of [topbar, pretrained, picker, editor, layered]) part.enable();
+  wireFiles();
   Object.assign(app, { drawing, picker, schema });
+  return app;
+}
+
+// --- files: save and load the experiment, export the views ------------------
+function wireFiles() {
+  const report = ({ ok, message }) => (ok ? messages.note(message) : messages.error(message));
+  const loadInput = $('#load-experiment');
+  wireLoading(api, { input: loadInput, target: lab, report });
+  $('#save-experiment').addEventListener('click', () => {
+    messages.clearError();
+    messages.guard(saveExperiment(api));
+  });
+  $('#export-png').addEventListener('click', () => messages.guard(exportPng($('#layered'))));
+  $('#export-csv').addEventListener('click', () => {
+    const columns = metrics.history.data();
+    const rows = Array.from(columns.epoch, (epoch, i) => ({
+      epoch, ...Object.fromEntries(metrics.history.names.map((n) => [n, Number.isNaN(columns[n][i]) ? null : columns[n][i]])),
+    }));
+    exportCsv(rows, `ganlab-metrics-${api.state().config.distribution}.csv`);
+  });
+  for (const control of [loadInput, $('#save-experiment'), $('#export-png'), $('#export-csv')]) control.disabled = false;
+}
+
+// --- the URL: read once the controls exist, then kept in step -----------------
+async function restoreFromUrl() {
+  const pageState = createPageState({ api, app, schema: api.schema, messages });
+  await pageState.restore();
+  const autoplay = $('#autoplay');
+  autoplay.checked = pageState.autoplay;
+  autoplay.addEventListener('change', () => pageState.setAutoplay(autoplay.checked));
+  createSharePanel({
+    shareButton: $('#share'),
+    panel: $('#classroom .classroom-panel'),
+    linkFor: (hide) => pageState.link(hide),
+    onHide: (names) => pageState.setHidden(names),
+    initiallyHidden: pageState.hidden,
+    report: (text) => messages.note(text),
+  });
+  $('#share').disabled = false;
+  Object.assign(app, { pageState });
+  // Cache the site for offline use only now, so it never competes with start-up.
+  registerServiceWorker({
+    onUpdateReady: () => messages.note('A newer version of GAN Lab was deployed: reload the page to use it.'),
+  }).catch(() => {});
   return app;
 }

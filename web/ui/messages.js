@@ -6,12 +6,12 @@ const NOTE_MS = 6000;
 
 export function createMessages(element) {
   let timer = null;
-  function show(text, kind) {
+  function show(text, kind, persist = false) {
     clearTimeout(timer);
     element.textContent = text;
     element.dataset.kind = kind;
     element.setAttribute('role', kind === 'error' ? 'alert' : 'status');
-    if (kind === 'note') timer = setTimeout(clear, NOTE_MS);
+    if (kind === 'note' && !persist) timer = setTimeout(clear, NOTE_MS);
   }
   function clear() {
     clearTimeout(timer);
@@ -19,7 +19,8 @@ export function createMessages(element) {
     delete element.dataset.kind;
   }
   return {
-    note: (text) => show(text, 'note'),
+    /** A note fades after a while unless `persist` (e.g. what a link could not set). */
+    note: (text, { persist = false } = {}) => show(text, 'note', persist),
     error: (text) => show(text, 'error'),
     clear,
     /** Clear an old error when the person does something new. */

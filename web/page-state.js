@@ -1,0 +1,93 @@
+// The full page's state in its URL fragment (url-state.js does the reading
+// and writing; this module applies it to index.html's views and keeps the URL
+// in step). Restoring happens once, after Python is up; from then on the URL
+// follows every change (settings, layers, hidden controls) via
+// history.replaceState, so the address bar is always a link to this run.
+
+import { readState, writeState, urlWriter } from './url-state.js';
+
+const WRITE_EVERY_MS = 300;   // frames come 60 times a second; the URL need not
+
+export function createPageState({ api, app, schema, messages }) {
+  const defaultLayers = app.layers();
+  const knownControls = new Set([...document.querySelectorAll('[data-control]')].map((e) => e.dataset.control));
+  const page = { hide: [], autoplay: false };
+  const write = urlWriter();
+  let restored = false;
+  let lastWrite = 0;
+
+  function layersForUrl() {
+    const now = app.layers();
+    const same = Object.keys(defaultLayers).every((name) => now[name] === defaultLayers[name]);
+    return same ? null : Object.keys(now).filter((name) => now[name]);
+  }
+
+  /** The link for the current run, with these controls hidden. */
+  function fragment(hide = page.hide) {
+    const { config, options } = api.state();
+    return writeState(schema, { ...config, ...options }, { layers: layersForUrl(), hide, autoplay: page.autoplay });
+  }
+
+  function update() {
+    if (!restored || !api.state().config) return;
+    lastWrite = performance.now();
+    write(fragment());
+  }
+
+  /** Apply the URL's settings, layers and hidden controls; notes are shown as text. */
+  async function restore() {
+    const { settings, page: fromUrl, notes } = readState(schema, location.hash);
+    if (fromUrl.layers) {
+      const unknown = fromUrl.layers.filter((name) => !(name in defaultLayers));
+      if (unknown.length) notes.push(`ignored unknown layers: ${unknown.join(', ')}`);
+      app.setLayers(Object.fromEntries(Object.keys(defaultLayers).map((n) => [n, fromUrl.layers.includes(n)])));
+    }
+    const unknownControls = fromUrl.hide.filter((name) => !knownControls.has(name));
+    if (unknownControls.length) notes.push(`ignored unknown controls to hide: ${unknownControls.join(', ')}`);
+    page.hide = fromUrl.hide.filter((name) => knownControls.has(name));
+    page.autoplay = fromUrl.autoplay;
+    app.hideControls(page.hide);
+    if (Object.keys(settings).length) {
+      await api.set(settings).catch((error) => notes.push(`settings not applied: ${error.message}`));
+    }
+    if (notes.length) messages.note(`From the link: ${notes.join('; ')}.`, { persist: true });   // text, never markup
+    restored = true;
+    update();
+    if (page.autoplay) await api.play().catch((error) => messages.error(error.message));
+  }
+
+  // At most every WRITE_EVERY_MS, and always once after the last frame (a
+  // paused lab sends no more frames after a change).
+  let pending = null;
+  api.on('frame', () => {
+    const wait = lastWrite + WRITE_EVERY_MS - performance.now();
+    if (wait <= 0) update();
+    else pending ??= setTimeout(() => {
+      pending = null;
+      update();
+    }, wait);
+  });
+  document.querySelector('#layers')?.addEventListener('change', update);
+
+  return {
+    restore,
+    fragment,
+    /** A full link (this page's address) for the current run. */
+    link: (hide = page.hide) => location.origin + location.pathname + fragment(hide),
+    setHidden(names) {
+      page.hide = [...names];
+      app.hideControls(page.hide);
+      update();
+    },
+    setAutoplay(on) {
+      page.autoplay = Boolean(on);
+      update();
+    },
+    get hidden() {
+      return [...page.hide];
+    },
+    get autoplay() {
+      return page.autoplay;
+    },
+  };
+}
