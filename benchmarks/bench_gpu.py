@@ -21,32 +21,22 @@ Timings are best-of; the machine's other load still shows in them.
 """
 
 import argparse
-import importlib.util
 import json
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--enable-unsafe-webgpu"]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_site import CHROMIUM_ARGS as PLAIN_ARGS, ROOT, serve  # noqa: E402  (one static server for both benchmarks)
+
+CHROMIUM_ARGS = PLAIN_ARGS + ["--enable-unsafe-webgpu"]
 SWIFTSHADER = ["--use-webgpu-adapter=swiftshader", "--enable-unsafe-swiftshader"]
 
 PRODUCTS = [(150, 8, 8, "NN"), (300, 16, 16, "NN"), (512, 64, 64, "NN"), (1024, 64, 64, "NN"),
             (64, 1024, 64, "TN"), (1024, 64, 64, "NT"), (1024, 128, 128, "NN"), (1024, 256, 256, "NN"),
             (2048, 512, 512, "NN")]
 MODES = ("numpy", "cpu", "gpu", "auto")
-
-
-def serve():
-    spec = importlib.util.spec_from_file_location("ganlab_build", ROOT / "build.py")
-    build = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(build)
-    server = build.make_server(ROOT / "dist", 0, "/", quiet=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://localhost:{server.server_port}/"
 
 
 def command(page, cmd, **args):
