@@ -67,6 +67,30 @@ def rate(page, seconds):
     return (end[0] - start[0]) / elapsed, (end[1] - start[1]) / elapsed
 
 
+def measure_pyscript(p, article_url):
+    """What PyScript's MicroPython costs the article page: time until its
+    Python section is ready, and the bytes of PyScript and MicroPython fetched
+    (no second Pyodide: MicroPython runs on the page's main thread)."""
+    browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    page = browser.new_page()
+    received = []
+    page.on("response", lambda r: received.append(r))
+    start = time.perf_counter()
+    page.goto(article_url)
+    page.wait_for_function("!document.getElementById('run-python').disabled", timeout=120_000)
+    ready_ms = (time.perf_counter() - start) * 1000
+    size = 0
+    for response in received:
+        if "/pyscript/" in response.url:
+            try:
+                size += len(response.body())
+            except Exception:
+                pass
+    print(f"article: PyScript section ready after {ready_ms:.0f} ms (load to MicroPython running), "
+          f"{size:,} bytes of PyScript + MicroPython (the labs in view boot their own Pyodide meanwhile)")
+    browser.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--page", default="index.html")
@@ -95,6 +119,8 @@ def main():
               f"{', '.join(f'{x:.0f}' for x in cold)})")
         print(f"first frame, warm (same profile): {statistics.median(warm):6.0f} ms")
         print(f"bytes transferred on a first visit: {statistics.median(sizes):,.0f}")
+
+        measure_pyscript(p, url.rsplit("/", 1)[0] + "/article.html")
 
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         page = browser.new_page()
