@@ -3,25 +3,50 @@
 // viewport and pauses while scrolled out of view (the Distill d-figure
 // pattern), so a page with five labs does not start five interpreters at once.
 // The parent page can drive it by postMessage (embed-lab.js).
+//
+// `views` picks what it shows, from VIEWS (default: controls, layered, legend);
+// `layers` which layers of the layered view are on.
 
 import { LabClient } from './lab-client.js';
 import { createApi } from './api.js';
 import { readState, writeState } from './url-state.js';
 import { parentOrigins, serveEmbedProtocol } from './embed-lab.js';
-import { simplePlot } from './simple-plot.js';
+import { heatmapRGBA } from './colors.js';
+import { PingPong } from './ui/buffers.js';
+import { createLayered, LAYERS } from './ui/layered.js';
+import { createMetrics } from './ui/metrics.js';
+
+const heatBuffers = new PingPong((n) => new Uint32Array(n));   // Bokeh may still hold the last one
+const VIEWS = ['controls', 'layered', 'layers', 'legend', 'metrics'];
+const DEFAULT_VIEWS = ['controls', 'layered', 'legend'];
 
 const $ = (id) => document.getElementById(id);
 const client = new LabClient();
 const ganlab = createApi(client);
 window.ganlab = ganlab;
-let plot = null;
+let layered = null;
+let metrics = null;
 
 function show(id, text) {
   $(id).textContent = text;   // always text: nothing from the URL becomes markup
 }
 
+function showViews(page, notes) {
+  const wanted = page.views ?? DEFAULT_VIEWS;
+  const unknown = wanted.filter((name) => !VIEWS.includes(name));
+  if (unknown.length) notes.push(`ignored unknown views: ${unknown.join(', ')}`);
+  for (const element of document.querySelectorAll('[data-view]')) element.hidden = !wanted.includes(element.dataset.view);
+  if (page.layers) {
+    const known = LAYERS.map((l) => l.name);
+    const strays = page.layers.filter((name) => !known.includes(name));
+    if (strays.length) notes.push(`ignored unknown layers: ${strays.join(', ')}`);
+    layered.setLayers(Object.fromEntries(known.map((name) => [name, page.layers.includes(name)])));
+  }
+}
+
 async function applyUrlState() {
   const { settings, page, notes } = readState(ganlab.schema, location.hash);
+  showViews(page, notes);
   if (notes.length) show('notes', notes.join('; '));
   $('full').href = 'index.html' + writeState(ganlab.schema, settings, { layers: page.layers });
   if (Object.keys(settings).length) {
@@ -40,12 +65,19 @@ function start() {
     show('epoch', h.metrics.epoch);
     show('kl', h.metrics.kl == null ? '–' : h.metrics.kl.toFixed(3));
     show('play', h.playing ? 'Pause' : 'Play');
-    plot.draw(frame);
+    if (!layered) return;   // a frame before the views exist
+    const heat = frame.arrays.heatmap.data;
+    layered.draw(frame, heatmapRGBA(heat, heatBuffers.next(heat.length)));
+    metrics.update(h);
   });
   client.start();
   ganlab.ready.then(async () => {
     $('placeholder').remove();
-    plot = simplePlot($('plot'), { width: 520, height: 520, sizing_mode: 'scale_width' });
+    layered = createLayered({ plotElement: $('plot'), togglesElement: $('layers'), legendElement: $('legend'),
+      noiseRange: ganlab.schema.noise_range });
+    layered.enable();
+    metrics = createMetrics($('metrics'));
+    Object.assign(window, { embedViews: { layered, metrics } });   // for tests and tools
     const page = await applyUrlState();
     show('status', '');
     $('play').disabled = $('step').disabled = false;

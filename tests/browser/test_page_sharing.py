@@ -170,3 +170,16 @@ def test_index_with_embed_goes_to_the_compact_lab_keeping_settings(page, site_ur
     assert page.evaluate("ganlab.refresh()")["config"]["distribution"] == "ring"
     page.goto(site_url + PAGE + "#k_d=4&embed=1")
     page.wait_for_url("**/embed.html#k_d=4")
+
+
+def test_an_embedded_lab_shows_the_views_and_layers_its_link_asks_for(page, site_url):
+    page.goto(site_url + "embed.html#views=layered,metrics,bogus&layers=real,fake&autoplay=1")
+    page.wait_for_function("window.embedViews && ganlab.state().epoch > 20")
+    assert not page.is_visible("#controls") and not page.is_visible("#legend")
+    assert page.is_visible("#plot") and page.is_visible("#metrics")
+    assert "ignored unknown views: bogus" in page.text_content("#notes")
+    assert page.evaluate("embedViews.layered.layers()") == {
+        "heatmap": False, "real_density": False, "manifold": False, "real": True, "gradients": False, "fake": True}
+    shown = page.evaluate("embedViews.layered.inspect()")
+    assert len(shown["fake"]["x"]) > 0 and shown["visible"]["fake"] and not shown["visible"]["heatmap"]
+    page.wait_for_function("embedViews.metrics.history.length >= 2")
