@@ -112,5 +112,8 @@ $('play').addEventListener('click', () => {
 });
 $('step').addEventListener('click', () => ganlab.step('epoch').catch((error) => show('message', error.message)));
 
+// A new fragment (the parent changed the iframe's src) is a new lab: load it.
+window.addEventListener('hashchange', () => location.reload());
+
 const originKey = new URLSearchParams(location.hash.slice(1)).get('origin');
 serveEmbedProtocol(ganlab, { origins: parentOrigins(originKey), restrictToOrigins: Boolean(originKey) });

@@ -25,7 +25,9 @@ export function createPageState({ api, app, schema, messages }) {
   /** The link for the current run, with these controls hidden. */
   function fragment(hide = page.hide) {
     const { config, options } = api.state();
-    return writeState(schema, { ...config, ...options }, { layers: layersForUrl(), hide, autoplay: page.autoplay });
+    // config.points is only a count; the drawn points themselves come in frames
+    const settings = { ...config, ...options, points: drawnPoints };
+    return writeState(schema, settings, { layers: layersForUrl(), hide, autoplay: page.autoplay });
   }
 
   function update() {
@@ -59,7 +61,10 @@ export function createPageState({ api, app, schema, messages }) {
   // At most every WRITE_EVERY_MS, and always once after the last frame (a
   // paused lab sends no more frames after a change).
   let pending = null;
-  api.on('frame', () => {
+  let drawnPoints = [];
+  api.on('frame', ({ frame }) => {
+    const xy = frame.header.static ? frame.arrays.points?.data : null;
+    if (xy) drawnPoints = Array.from({ length: xy.length / 2 }, (_, i) => [xy[2 * i], xy[2 * i + 1]]);
     const wait = lastWrite + WRITE_EVERY_MS - performance.now();
     if (wait <= 0) update();
     else pending ??= setTimeout(() => {
@@ -68,6 +73,9 @@ export function createPageState({ api, app, schema, messages }) {
     }, wait);
   });
   document.querySelector('#layers')?.addEventListener('change', update);
+  // A link pasted over this one changes only the fragment, which does not load
+  // the page again; start afresh from it (replaceState fires no hashchange).
+  window.addEventListener('hashchange', () => location.reload());
 
   return {
     restore,

@@ -183,3 +183,24 @@ def test_an_embedded_lab_shows_the_views_and_layers_its_link_asks_for(page, site
     shown = page.evaluate("embedViews.layered.inspect()")
     assert len(shown["fake"]["x"]) > 0 and shown["visible"]["fake"] and not shown["visible"]["heatmap"]
     page.wait_for_function("embedViews.metrics.history.length >= 2")
+
+
+def test_a_drawn_distribution_travels_in_the_link(browser, site_url):
+    context = browser.new_context()
+    page = open_app(context.new_page(), site_url + PAGE)
+    fragment = page.evaluate("""async () => {
+        const { writeState } = await import('./url-state.js');
+        const points = Array.from({length: 30}, (_, i) =>
+            [0.5 + 0.3 * Math.cos(i / 30 * 2 * Math.PI), 0.5 + 0.3 * Math.sin(i / 30 * 2 * Math.PI)]);
+        return writeState(ganlab.schema, {distribution: 'drawn', points}, {});
+    }""")
+    context.close()
+    context = browser.new_context()
+    page = open_app(context.new_page(), site_url + PAGE + fragment)
+    page.wait_for_function("ganlab.state().config.distribution === 'drawn' && ganlab.state().config.points === 30")
+    assert hash_has(page, "points=") == fragment              # written back unchanged
+    page.wait_for_function("ganlabApp.layered.inspect().real.x.length > 0")
+    real = page.evaluate("ganlabApp.layered.inspect().real")
+    radii = [((x - 0.5) ** 2 + (y - 0.5) ** 2) ** 0.5 for x, y in zip(real["x"], real["y"])]
+    assert 0.25 < sorted(radii)[len(radii) // 2] < 0.35       # the real data is the drawn ring
+    context.close()
