@@ -60,7 +60,22 @@ client.addEventListener('progress', ({ detail }) => {
 client.addEventListener('fatal', ({ detail }) => {
   lab.dataset.state = 'fatal';
   setText($('#progress-text'), 'The lab could not start.');
-  messages.error(`The lab stopped: ${detail.message}`);
+  messages.error(`The lab stopped: ${detail.message}. Restart it to go on with the same settings.`);
+  $('#restart').hidden = false;
+});
+// A dead worker is replaced by a new one, which gets this run's settings back
+// from the URL (the weights start afresh: they lived in the old worker).
+$('#restart').addEventListener('click', async () => {
+  if (!app.pageState) return location.reload();   // it never started: start the page again
+  $('#restart').hidden = true;
+  messages.note('Restarting the lab…', { persist: true });
+  try {
+    await client.restart();
+    await app.pageState?.reapply();
+    messages.note('The lab was restarted: same settings, new weights from epoch 0.');
+  } catch {
+    // reported through 'fatal', which shows the button again
+  }
 });
 client.addEventListener('error', ({ detail }) => messages.error(detail.message));
 client.start().catch(() => {});   // reported through 'fatal'
@@ -102,8 +117,12 @@ function buildControls() {
     }
   }
 
-  client.thumbnails().then((samples) => picker.setThumbnails(samples),
-    (error) => messages.error(`The data thumbnails could not be made: ${error.message}`));
+  const thumbnails = () => client.thumbnails().then((samples) => picker.setThumbnails(samples), (error) => {
+    // a restart cancels the request: ask the new worker once it is ready
+    if (error.message === 'the lab was restarted') client.ready.then(thumbnails);
+    else messages.error(`The data thumbnails could not be made: ${error.message}`);
+  });
+  thumbnails();
 
   function onFrame(frame) {
     lastFrame = frame;

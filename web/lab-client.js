@@ -68,6 +68,7 @@ export class LabClient extends EventTarget {
 
   stop() {
     this.running = false;
+    this.info = null;            // no frame requests until the next worker says it is ready
     this.worker?.terminate();
     for (const { reject } of this.pending.values()) reject(new LabError('the lab was restarted'));
     this.pending.clear();

@@ -20,6 +20,12 @@ client.addEventListener('progress', ({ detail }) => {
 });
 client.addEventListener('fatal', ({ detail }) => {
   $('message').textContent = `The lab stopped: ${detail.message}`;
+  $('restart').hidden = false;
+});
+$('restart').addEventListener('click', () => {
+  $('restart').hidden = true;
+  $('message').textContent = '';
+  client.restart().catch(() => {});   // a failure comes back through 'fatal'
 });
 client.addEventListener('error', ({ detail }) => {
   $('message').textContent = detail.message;

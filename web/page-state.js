@@ -79,6 +79,11 @@ export function createPageState({ api, app, schema, messages }) {
 
   return {
     restore,
+    /** Apply the URL's settings again (to a restarted worker). */
+    async reapply() {
+      const { settings } = readState(schema, location.hash);
+      if (Object.keys(settings).length) await api.set(settings);
+    },
     fragment,
     /** A full link (this page's address) for the current run. */
     link: (hide = page.hide) => location.origin + location.pathname + fragment(hide),

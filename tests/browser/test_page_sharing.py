@@ -204,3 +204,24 @@ def test_a_drawn_distribution_travels_in_the_link(browser, site_url):
     radii = [((x - 0.5) ** 2 + (y - 0.5) ** 2) ** 0.5 for x, y in zip(real["x"], real["y"])]
     assert 0.25 < sorted(radii)[len(radii) // 2] < 0.35       # the real data is the drawn ring
     context.close()
+
+
+def test_a_dead_worker_is_reported_and_restarts_with_the_same_settings(page, site_url):
+    open_app(page, site_url + PAGE)
+    page.evaluate("ganlab.set({distribution: 'ring', learning_rate_d: 0.05})")
+    hash_has(page, "learning_rate_d=0.05")
+    train(page, 30)
+    page.evaluate("""() => {          // the worker dies (as when the tab runs out of memory)
+        const worker = ganlab.client.worker;
+        worker.terminate();
+        worker.onerror(new ErrorEvent('error', {message: 'out of memory'}));
+    }""")
+    page.wait_for_selector("#restart", state="visible")
+    assert "The lab stopped: the worker stopped: out of memory" in page.text_content("#message")
+    page.click("#restart")
+    page.wait_for_function("document.querySelector('#message').textContent.includes('was restarted')")
+    state = page.evaluate("ganlab.refresh()")
+    assert state["epoch"] == 0 and state["config"]["distribution"] == "ring"
+    assert state["config"]["learning_rate_d"] == 0.05
+    page.click("#play")
+    page.wait_for_function("ganlab.state().epoch > 5")
