@@ -15,6 +15,8 @@ export function createPageState({ api, app, schema, messages }) {
   const write = urlWriter();
   let restored = false;
   let lastWrite = 0;
+  let pending = null;        // a write due after the last frame
+  let drawnPoints = [];      // the drawn distribution's points, from the last static frame
 
   function layersForUrl() {
     const now = app.layers();
@@ -60,8 +62,6 @@ export function createPageState({ api, app, schema, messages }) {
 
   // At most every WRITE_EVERY_MS, and always once after the last frame (a
   // paused lab sends no more frames after a change).
-  let pending = null;
-  let drawnPoints = [];
   api.on('frame', ({ frame }) => {
     const xy = frame.header.static ? frame.arrays.points?.data : null;
     if (xy) drawnPoints = Array.from({ length: xy.length / 2 }, (_, i) => [xy[2 * i], xy[2 * i + 1]]);
