@@ -17,6 +17,14 @@ export function hideControls(names) {
   }
 }
 
+/** 'learning_rate_d' -> 'learning rate (D)', 'g_layers' -> 'G layers', 'layer-fake' -> 'layer: fake'. */
+export function readableControl(name) {
+  return name.replace(/^([dg])_/, (_, net) => `${net.toUpperCase()} `)
+    .replace(/_([dg])$/, (_, net) => ` (${net.toUpperCase()})`)
+    .replace(/^(layer|metrics|export)-/, '$1: ')
+    .replace(/[_-]/g, ' ');
+}
+
 async function copy(text, fallbackInput) {
   fallbackInput.value = text;   // always visible in the box too
   try {
@@ -54,7 +62,7 @@ export function createSharePanel({ shareButton, panel, linkFor, onHide, initiall
       else hidden.delete(name);
       onHide([...hidden]);
     });
-    label.append(tick, ' ', name.replace(/[_-]/g, ' '));
+    label.append(tick, ' ', readableControl(name));
     list.append(label);
   }
 
