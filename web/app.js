@@ -71,7 +71,7 @@ $('#restart').addEventListener('click', async () => {
   messages.note('Restarting the lab…', { persist: true });
   try {
     await client.restart();
-    await app.pageState?.reapply();
+    await app.pageState.reapply();
     messages.note('The lab was restarted: same settings, new weights from epoch 0.');
   } catch {
     // reported through 'fatal', which shows the button again

@@ -13,7 +13,7 @@ import { readState, writeState } from './url-state.js';
 import { parentOrigins, serveEmbedProtocol } from './embed-lab.js';
 import { heatmapRGBA } from './colors.js';
 import { PingPong } from './ui/buffers.js';
-import { createLayered, LAYERS } from './ui/layered.js';
+import { createLayered, layersFromList } from './ui/layered.js';
 import { createMetrics } from './ui/metrics.js';
 
 const heatBuffers = new PingPong((n) => new Uint32Array(n));   // Bokeh may still hold the last one
@@ -37,10 +37,9 @@ function showViews(page, notes) {
   if (unknown.length) notes.push(`ignored unknown views: ${unknown.join(', ')}`);
   for (const element of document.querySelectorAll('[data-view]')) element.hidden = !wanted.includes(element.dataset.view);
   if (page.layers) {
-    const known = LAYERS.map((l) => l.name);
-    const strays = page.layers.filter((name) => !known.includes(name));
+    const { visible, unknown: strays } = layersFromList(page.layers);
     if (strays.length) notes.push(`ignored unknown layers: ${strays.join(', ')}`);
-    layered.setLayers(Object.fromEntries(known.map((name) => [name, page.layers.includes(name)])));
+    layered.setLayers(visible);
   }
 }
 

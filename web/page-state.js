@@ -5,6 +5,7 @@
 // history.replaceState, so the address bar is always a link to this run.
 
 import { readState, writeState, urlWriter } from './url-state.js';
+import { layersFromList } from './ui/layered.js';
 
 const WRITE_EVERY_MS = 300;   // frames come 60 times a second; the URL need not
 
@@ -42,9 +43,9 @@ export function createPageState({ api, app, schema, messages }) {
   async function restore() {
     const { settings, page: fromUrl, notes } = readState(schema, location.hash);
     if (fromUrl.layers) {
-      const unknown = fromUrl.layers.filter((name) => !(name in defaultLayers));
+      const { visible, unknown } = layersFromList(fromUrl.layers);
       if (unknown.length) notes.push(`ignored unknown layers: ${unknown.join(', ')}`);
-      app.setLayers(Object.fromEntries(Object.keys(defaultLayers).map((n) => [n, fromUrl.layers.includes(n)])));
+      app.setLayers(visible);
     }
     const unknownControls = fromUrl.hide.filter((name) => !knownControls.has(name));
     if (unknownControls.length) notes.push(`ignored unknown controls to hide: ${unknownControls.join(', ')}`);

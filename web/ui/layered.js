@@ -27,6 +27,15 @@ export const LAYERS = [
   { name: 'fake', label: 'Fake samples', on: true, legend: 'purple dots: fake' },
 ];
 
+/** Layers named in a link -> {visible: {name: on} for every layer, unknown: [names that are no layer]}. */
+export function layersFromList(names) {
+  const known = LAYERS.map((l) => l.name);
+  return {
+    visible: Object.fromEntries(known.map((name) => [name, names.includes(name)])),
+    unknown: names.filter((name) => !known.includes(name)),
+  };
+}
+
 const CONTOUR_ALPHAS = [0.95, 0.7, 0.5, 0.3];   // densest level first
 const GRADIENT_LENGTH = 0.025;                  // the median gradient line, in canvas units
 const GRADIENT_MAX = 0.08;
