@@ -1,5 +1,5 @@
 """The matmul paths in the worker, in headless Chromium: numpy in Pyodide, the
-faster CPU path (einsum), and WebGPU (gpu.js + WGSL, reached from Python with
+faster CPU path (einsum), and WebGPU (gpu/bridge.js + WGSL, reached from Python with
 JSPI), per product size and per model, and where the GPU starts to win.
 
     python benchmarks/bench_gpu.py [--gpu swiftshader|hardware] [--seconds S] [--widths 16,64,256] [--json out.json]

@@ -9,7 +9,7 @@
     lab.on_state(lambda state: print(state["epoch"]))
 
 This is a thin facade over the lab's postMessage protocol, which the page's
-`embed-host.js` speaks (it must be loaded and expose `window.ganlabConnect`).
+`embed/host.js` speaks (it must be loaded and expose `window.ganlabConnect`).
 It needs no numpy, so it runs in PyScript's MicroPython on the main thread,
 and equally in Pyodide. Failures (a bad setting, say) raise with the lab's
 message.
@@ -39,7 +39,7 @@ async def connect(selector):
         raise ValueError("no element matches " + repr(selector))
     connect_js = getattr(js.window, "ganlabConnect", None)
     if connect_js is None:
-        raise RuntimeError("load embed-host.js on this page first (it defines window.ganlabConnect)")
+        raise RuntimeError("load embed/host.js on this page first (it defines window.ganlabConnect)")
     return EmbeddedLab(await connect_js(frame))
 
 

@@ -218,7 +218,7 @@ class Session:
         self._restarted()
         return json.dumps({"ok": True, "config": self._config_dict(), "metrics": lab.metrics()})
 
-    # --- the GPU (the worker attaches web/gpu.js's bridge; see accel.py) ----------
+    # --- the GPU (the worker attaches web/gpu/bridge.js's bridge; see accel.py) ----------
     def attach_gpu(self, bridge, info="{}"):
         """Offer the worker's WebGPU bridge; it is timed against the CPU at the next tick."""
         from .webgpu import GpuMatmul

@@ -1,4 +1,4 @@
-"""Matrix products on the GPU, through the worker's WebGPU bridge (web/gpu.js).
+"""Matrix products on the GPU, through the worker's WebGPU bridge (web/gpu/bridge.js).
 
 Nothing here imports `js` or `pyodide` at module level, so the core stays
 importable in CPython: the worker passes the bridge in (a JS object whose

@@ -191,7 +191,7 @@ def test_server_types_and_headers(site_url):
     info = json.loads((ROOT / "dist" / "build-info.json").read_text())
     expected = {
         "boot.html": "text/html",
-        "worker.js": "text/javascript",
+        "worker/worker.js": "text/javascript",
         "pyodide/pyodide.mjs": "text/javascript",
         "pyodide/pyodide.asm.wasm": "application/wasm",
         "pyodide/python_stdlib.zip": "application/octet-stream",

@@ -32,7 +32,7 @@ KERNEL_CASES = [
 ]
 
 RUN_KERNELS = """async (cases) => {
-  const { Gpu } = await import('./gpu.js');
+  const { Gpu } = await import('./gpu/bridge.js');
   const gpu = await Gpu.create();
   const results = [];
   for (const c of cases) {
@@ -60,7 +60,7 @@ def reference(case, a, b, bias):
 
 @pytest.mark.webgpu
 def test_every_kernel_matches_numpy(page, site_url):
-    # an empty page of the site's origin, so that import('./gpu.js') resolves there
+    # an empty page of the site's origin, so that import('./gpu/bridge.js') resolves there
     page.route("**/gpu-kernels.html", lambda route: route.fulfill(
         body='<!doctype html><link rel="icon" href="favicon.svg"><title>kernels</title>',
         content_type="text/html"))

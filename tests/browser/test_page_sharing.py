@@ -189,7 +189,7 @@ def test_a_drawn_distribution_travels_in_the_link(browser, site_url):
     context = browser.new_context()
     page = open_app(context.new_page(), site_url + PAGE)
     fragment = page.evaluate("""async () => {
-        const { writeState } = await import('./url-state.js');
+        const { writeState } = await import('./page/url-state.js');
         const points = Array.from({length: 30}, (_, i) =>
             [0.5 + 0.3 * Math.cos(i / 30 * 2 * Math.PI), 0.5 + 0.3 * Math.sin(i / 30 * 2 * Math.PI)]);
         return writeState(ganlab.schema, {distribution: 'drawn', points}, {});

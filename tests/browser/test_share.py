@@ -65,7 +65,7 @@ def test_a_hostile_url_leaves_a_working_page_with_a_note(page, site_url):
 HOST_PAGE = """<!doctype html><html><head><link rel="icon" href="favicon.svg"></head><body>
 <iframe id="lab" src="{lab}" style="width: 560px; height: 150px; border: 0"></iframe>
 <script type="module">
-  import {{ connectLab }} from './embed-host.js';
+  import {{ connectLab }} from './embed/host.js';
   window.lab = connectLab(document.getElementById('lab'));
 </script></body></html>"""
 
@@ -73,7 +73,8 @@ HOST_PAGE = """<!doctype html><html><head><link rel="icon" href="favicon.svg"></
 def host_page(page, lab_url, folder, serve_folder, dist):
     """Open a page on another origin (a second localhost server) that embeds lab_url."""
     (folder / "host.html").write_text(HOST_PAGE.format(lab=lab_url))
-    for name in ("embed-host.js", "favicon.svg"):
+    for name in ("embed/host.js", "favicon.svg"):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes((dist / name).read_bytes())
     host = serve_folder(folder)
     assert not lab_url.startswith(host)

@@ -1,5 +1,5 @@
 """The matmul seam's other backends, in CPython: the faster CPU formulation,
-the GPU backend's Python side (driven by a stand-in for web/gpu.js that reads
+the GPU backend's Python side (driven by a stand-in for web/gpu/bridge.js that reads
 and writes the operands at their addresses, as the real bridge does in wasm
 memory), and the chooser: what it picks, that calibrating changes no result,
 and that a lost or missing GPU falls back to the CPU."""
@@ -40,7 +40,7 @@ def test_einsum_matmul_matches_matmul_in_every_layout(m, k, n):
 
 
 class FakeBridge:
-    """Stands in for web/gpu.js's bridge: reads the operands at their
+    """Stands in for web/gpu/bridge.js's bridge: reads the operands at their
     addresses, writes the product at out's address (in float64, so a summation
     order other than numpy's, like the GPU's), and returns a 'promise'."""
 

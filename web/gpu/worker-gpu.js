@@ -1,6 +1,6 @@
-// The worker's side of the GPU path (used by worker_session.js).
+// The worker's side of the GPU path (used by worker/session.js).
 //
-// Starts WebGPU (gpu.js) next to the session and hands Python a bridge whose
+// Starts WebGPU (bridge.js) next to the session and hands Python a bridge whose
 // matmul returns a Promise; Python waits for it with pyodide.ffi.run_sync,
 // which suspends the wasm stack (JavaScript Promise Integration). That only
 // works in a call entered through callPromising, so while the session wants
@@ -12,13 +12,13 @@
 //     message that arrives meanwhile is queued and handled, in order, once the
 //     call in flight is done: Python is never re-entered mid-step.
 // While the session does not want the GPU (the default: numpy wins on small
-// models), nothing here is on the path: worker_session.js calls Python
+// models), nothing here is on the path: worker/session.js calls Python
 // synchronously as before, with no promise per tick.
 //
 // No WebGPU, no adapter, no JSPI, or a device lost later: Python is told
 // why, and trains on the CPU with that note in the frame header.
 
-import { Gpu, jspiSupported } from '../gpu.js';
+import { Gpu, jspiSupported } from './bridge.js';
 
 const NO_JSPI = 'this browser cannot pause Python for a GPU readback (it lacks JavaScript Promise '
   + 'Integration, in Chrome and Edge 137+)';

@@ -4,7 +4,7 @@
 // shared link reproduces the same run.
 
 import { el, setText } from './dom.js';
-import { quantizePoints } from '../url-state.js';
+import { quantizePoints } from '../page/url-state.js';
 import { field } from './schema.js';
 
 const SPACING = 0.012;   // minimum distance between brushed points, in canvas units

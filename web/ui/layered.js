@@ -11,7 +11,7 @@
 // contours are NaN-separated `line`s too, and the manifold's cells are painted
 // into one image (raster.js) under a `line` for its mesh.
 
-import { COLORS } from '../colors.js';
+import { COLORS } from './colors.js';
 import { PingPong, replaceData } from './buffers.js';
 import { el } from './dom.js';
 import { cellAlphas, manifoldOf, morph } from './manifold.js';

@@ -4,7 +4,7 @@
 // not on every frame: a Bokeh chart's repaint (axes, tick labels) costs
 // several milliseconds, and a line a few pixels longer is not worth it.
 
-import { COLORS } from '../colors.js';
+import { COLORS } from './colors.js';
 import { el, fmt, setText } from './dom.js';
 import { BoundedHistory } from './history.js';
 

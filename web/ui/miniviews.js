@@ -5,7 +5,7 @@
 // the losses as bars, and the generator's gradients as short pink lines.
 // In slow motion the nodes show the batch the current stage works on.
 
-import { COLORS, predictionColor } from '../colors.js';
+import { COLORS, predictionColor } from './colors.js';
 import { arrows, binnedDots, dots, resized, unitCanvas } from './canvas2d.js';
 import { fmt } from './dom.js';
 import { cellAlphas, corner, manifoldOf, morph } from './manifold.js';

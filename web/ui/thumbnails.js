@@ -1,7 +1,7 @@
 // Thumbnails of the data distributions for the picker, drawn from real
 // samples of each preset that the worker sends once (client.thumbnails()).
 
-import { COLORS } from '../colors.js';
+import { COLORS } from './colors.js';
 import { dots, unitCanvas } from './canvas2d.js';
 
 /** Draw interleaved points (a Float32Array of x, y in [0, 1]) into a canvas. */

@@ -20,7 +20,7 @@
 // override constants) are built once. A lost device is reported, never thrown
 // as an uncaught error: every later call rejects with GpuLost.
 
-const SHADER_URL = new URL('./gpu/matmul.wgsl', import.meta.url);
+const SHADER_URL = new URL('./matmul.wgsl', import.meta.url);
 const TILE = 64;
 export const EPILOGUES = { none: 0, bias: 1, relu: 2, leaky_relu: 3, tanh: 4 };
 

@@ -1,5 +1,5 @@
 // The embedded lab's side of the postMessage protocol (the host side is
-// embed-host.js). The parent page drives the lab; the lab tells the parent
+// host.js). The parent page drives the lab; the lab tells the parent
 // when it is ready, its state a few times a second, and its height.
 //
 // Parent -> lab:  {ganlab: 'command', id, cmd, args}   cmd: one of COMMANDS; 'hello' answers

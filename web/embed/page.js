@@ -2,19 +2,19 @@
 // fragment (see url-state.js); it boots Python only when it comes near the
 // viewport and pauses while scrolled out of view (the Distill d-figure
 // pattern), so a page with five labs does not start five interpreters at once.
-// The parent page can drive it by postMessage (embed-lab.js).
+// The parent page can drive it by postMessage (lab.js).
 //
 // `views` picks what it shows, from VIEWS (default: controls, layered, legend);
 // `layers` which layers of the layered view are on.
 
-import { LabClient } from './lab-client.js';
-import { createApi } from './api.js';
-import { readState, writeState } from './url-state.js';
-import { parentOrigins, serveEmbedProtocol } from './embed-lab.js';
-import { heatmapRGBA } from './colors.js';
-import { PingPong } from './ui/buffers.js';
-import { createLayered, layersFromList } from './ui/layered.js';
-import { createMetrics } from './ui/metrics.js';
+import { LabClient } from '../page/lab-client.js';
+import { createApi } from '../page/api.js';
+import { readState, writeState } from '../page/url-state.js';
+import { parentOrigins, serveEmbedProtocol } from './lab.js';
+import { heatmapRGBA } from '../ui/colors.js';
+import { PingPong } from '../ui/buffers.js';
+import { createLayered, layersFromList } from '../ui/layered.js';
+import { createMetrics } from '../ui/metrics.js';
 
 const heatBuffers = new PingPong((n) => new Uint32Array(n));   // Bokeh may still hold the last one
 const VIEWS = ['controls', 'layered', 'layers', 'legend', 'metrics'];

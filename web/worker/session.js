@@ -19,7 +19,7 @@
 // page messages are handled between slices (pause acts within one slice), and
 // no timer clamping or per-yield allocation slows the loop down.
 
-import { connectGpu } from './gpu/worker-gpu.js';
+import { connectGpu } from '../gpu/worker-gpu.js';
 
 const SLICE_MS = 12;
 
@@ -123,7 +123,7 @@ export function runSession(pyodide, boot) {
     schedule();
   }
 
-  // WebGPU (web/gpu.js) starts in the background; while the session uses it,
+  // WebGPU (gpu/bridge.js) starts in the background; while the session uses it,
   // Python is entered through callPromising and messages wait their turn.
   const gpu = connectGpu(pyodide, session, { handle, unpack, schedule, sliceMs: SLICE_MS });
   self.onmessage = ({ data }) => {

@@ -5,7 +5,7 @@
 // history.replaceState, so the address bar is always a link to this run.
 
 import { readState, writeState, urlWriter } from './url-state.js';
-import { layersFromList } from './ui/layered.js';
+import { layersFromList } from '../ui/layered.js';
 
 const WRITE_EVERY_MS = 300;   // frames come 60 times a second; the URL need not
 

@@ -3,7 +3,7 @@
 
 import { LabClient } from './lab-client.js';
 import { createApi } from './api.js';
-import { simplePlot } from './simple-plot.js';
+import { simplePlot } from '../ui/simple-plot.js';
 import { registerServiceWorker } from './offline.js';
 
 const $ = (id) => document.getElementById(id);

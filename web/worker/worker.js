@@ -2,16 +2,17 @@
 // numpy and micropip from the local (trimmed) lock file, installs the ganlab_wasm
 // wheel named in build-info.json, then hands over to startSession().
 //
-// Start it as a module worker:  new Worker('worker.js', {type: 'module'})
+// Start it as a module worker:  new Worker('worker/worker.js', {type: 'module'})
 // Messages it posts while booting:
 //   {type: 'progress', stage: 'interpreter'|'numpy'|'package'|'ready', fraction: 0..1, message}
 //   {type: 'fatal', message}            boot failed; the worker is of no further use
 // Every URL is relative to this file, so the site works under any sub-path.
 
-import { loadPyodide } from './pyodide/pyodide.mjs';
-import { runSession } from './worker_session.js';
+import { loadPyodide } from '../pyodide/pyodide.mjs';
+import { runSession } from './session.js';
 
-const here = (path) => new URL(path, import.meta.url).href;
+// this file lives in worker/; the site's root is one folder up
+const here = (path) => new URL(`../${path}`, import.meta.url).href;
 
 function progress(stage, fraction, message) {
   postMessage({ type: 'progress', stage, fraction, message });

@@ -1,4 +1,4 @@
-// The page's side of the worker protocol (see worker_session.js): starts the
+// The page's side of the worker protocol (see worker/session.js): starts the
 // worker, turns replies into promises, and paces frames: at most one frame
 // request is in flight, and a new one is asked for on the next animation frame
 // after the last one arrived, so drawing runs at the display's rate while the
@@ -21,7 +21,7 @@ export function decodeFrame(headerText, buffer) {
 }
 
 export class LabClient extends EventTarget {
-  constructor(workerUrl = new URL('./worker.js', import.meta.url)) {
+  constructor(workerUrl = new URL('../worker/worker.js', import.meta.url)) {
     super();
     this.workerUrl = workerUrl;
     this.nextId = 1;

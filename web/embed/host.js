@@ -1,9 +1,9 @@
 // For pages that embed a lab in an <iframe> (articles): a promise-based handle
-// over the lab's postMessage protocol (see embed-lab.js), the same calls as
+// over the lab's postMessage protocol (see lab.js), the same calls as
 // window.ganlab. Messages are taken only from that iframe's window and origin,
 // and sent only to that origin.
 //
-//   import { connectLab } from './embed-host.js';
+//   import { connectLab } from './host.js';
 //   const lab = await connectLab(document.querySelector('#lab'));   // resolves when ready
 //   await lab.set({k_d: 5}); await lab.play();
 //   lab.on('state', (state) => ...);
