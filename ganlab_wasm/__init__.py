@@ -6,9 +6,9 @@
     lab.metrics()   # epoch, d_loss, g_loss, kl, js
 """
 
-__version__ = "0.1.0"
+import sys
 
-import sys  # noqa: E402
+from .version import __version__
 
 # The PyScript facade (ganlab_wasm.embed) runs in MicroPython, which has no
 # numpy: there, importing the package must not pull in the core.
