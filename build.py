@@ -55,7 +55,7 @@ PYODIDE_CDN = "https://cdn.jsdelivr.net/pyodide/v{version}/full/"
 NODE_PYSCRIPT = ROOT / "node_modules" / "@pyscript" / "core" / "dist"
 NODE_MICROPYTHON = ROOT / "node_modules" / "@micropython" / "micropython-webassembly-pyscript"
 MICROPYTHON_FILES = ["micropython.mjs", "micropython.wasm"]
-EMBED_SOURCES = ["ganlab_wasm/__init__.py", "ganlab_wasm/embed.py"]
+EMBED_SOURCES = ["ganlab_embed/__init__.py"]   # the PyScript client (no numpy, not in the wheel)
 # The service worker is stamped with the build's content hash: a new deploy
 # changes its bytes, so browsers install it and it replaces the old cache.
 SERVICE_WORKER = "sw.js"

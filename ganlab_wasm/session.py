@@ -96,12 +96,15 @@ class Session:
 
     def cmd_play(self):
         self._set_playing(True)
+        return {"playing": True}
 
     def cmd_pause(self):
         self._set_playing(False)
+        return {"playing": False}
 
     def cmd_toggle(self):
         self._set_playing(not self.playing)
+        return {"playing": self.playing}
 
     def cmd_step(self, level="epoch"):
         """One step while paused; in slow motion, one stage."""
@@ -110,13 +113,13 @@ class Session:
             self._next_stage()
         else:
             self.lab.step(level)
-        return {"metrics": _finite(self.lab.metrics())}
+        return {"metrics": _finite(self.lab.metrics()), "playing": False}
 
     def cmd_train(self, epochs):
         """Train a given number of epochs at once (for scripts: "train 1000, then look")."""
         self._set_playing(False)
         self.accel.prepare(self.lab, self.options["backend"])
-        return {"metrics": _finite(self.lab.train(epochs))}
+        return {"metrics": _finite(self.lab.train(epochs)), "playing": False}
 
     def cmd_set(self, params):
         """Change Config fields and session options together, all or nothing."""
@@ -345,5 +348,6 @@ def _pack(header, arrays):
         layout.append([name, offset, list(value.shape)])
         offset += value.size
     header["arrays"] = layout
+    header["dtype"] = vocabulary.FRAME_DTYPE
     buffer = np.concatenate([np.ravel(v).astype(np.float32, copy=False) for v in arrays.values()])
     return json.dumps(header, allow_nan=False), buffer
