@@ -11,6 +11,7 @@ error reply and changes nothing.
 import json
 import math
 import time
+import traceback
 from importlib import resources
 
 import numpy as np
@@ -20,6 +21,7 @@ from .data import NOISE_HIGH, NOISE_LOW, PRESETS
 from .gan import STAGES
 from .lab import LEVELS, DivergedError, Lab, LoadError
 from .accel import MODES as BACKENDS, Accelerator
+from .safe import drawable, json_safe, json_text
 
 # Session options that are not part of the run's Config. Speeds are epochs per
 # second (None = as fast as possible); "normal" lets a learner watch the
@@ -40,7 +42,20 @@ DIVERGENCE_EVERY = 0.1   # seconds between KL/JS updates in frames while playing
 
 def _finite(values):
     """JSON has no NaN or infinity: send null instead."""
-    return {k: (v if isinstance(v, int) or math.isfinite(v) else None) for k, v in values.items()}
+    return json_safe(values)
+
+
+def internal_error(what, error):
+    """A reply for an exception the session did not expect: a plain message
+    for the page, and the traceback under "details" for the console only."""
+    return {"ok": False, "error": f"Something went wrong in the lab while {what} ({type(error).__name__}). "
+                                  "The details are in the browser console.",
+            "details": "".join(traceback.format_exception(type(error), error, error.__traceback__))}
+
+
+def _command_name(message):
+    name = message.get("cmd") if isinstance(message, dict) else None
+    return f"the {name!r} command" if isinstance(name, str) else "a command"
 
 
 class CommandError(ValueError):
@@ -106,6 +121,7 @@ class Session:
     def command(self, text):
         """Run one JSON command {"cmd": ..., ...}; return a JSON reply
         {"ok": true, ...} or {"ok": false, "error": message}."""
+        message = None
         try:
             message = json.loads(text)
             if not isinstance(message, dict) or not isinstance(message.get("cmd"), str):
@@ -115,13 +131,15 @@ class Session:
                 raise CommandError(f"unknown command {message['cmd']!r}")
             args = {k: v for k, v in message.items() if k not in ("cmd", "id")}
             result = handler(**args)
-            return json.dumps({"ok": True, **(result or {})})
+            return json_text({"ok": True, **(result or {})})
         except (CommandError, ConfigError, LoadError, DivergedError) as e:
-            return json.dumps({"ok": False, "error": str(e)})
+            return json_text({"ok": False, "error": str(e)})
         except TypeError as e:
-            return json.dumps({"ok": False, "error": f"bad arguments: {e}"})
+            return json_text({"ok": False, "error": f"bad arguments: {e}"})
         except json.JSONDecodeError:
-            return json.dumps({"ok": False, "error": "a command must be valid JSON"})
+            return json_text({"ok": False, "error": "a command must be valid JSON"})
+        except Exception as e:          # a bug: a clear message, never a traceback, for the page
+            return json_text(internal_error(f"running {_command_name(message)}", e))
 
     def cmd_play(self):
         self._set_playing(True)
@@ -207,16 +225,21 @@ class Session:
     def load_bytes(self, blob):
         """Replace the run by a saved one (bytes, or a JS Uint8Array proxy);
         returns a JSON reply like command(). On any error nothing changes."""
-        if hasattr(blob, "to_bytes"):
-            blob = blob.to_bytes()
         try:
+            if hasattr(blob, "to_bytes"):
+                blob = blob.to_bytes()
             lab = Lab.load(blob)
+            # Everything the reply needs is worked out before the run is
+            # replaced, so a reply can never report a failure after the fact.
+            reply = json_text({"ok": True, "config": _config_summary(lab.config), "metrics": lab.metrics()})
         except LoadError as e:
-            return json.dumps({"ok": False, "error": str(e)})
+            return json_text({"ok": False, "error": str(e)})
+        except Exception as e:
+            return json_text(internal_error("loading the file", e))
         self.lab = lab
         self._set_playing(False)
         self._restarted()
-        return json.dumps({"ok": True, "config": self._config_dict(), "metrics": lab.metrics()})
+        return reply
 
     # --- the GPU (the worker attaches web/gpu/bridge.js's bridge; see accel.py) ----------
     def attach_gpu(self, bridge, info="{}"):
@@ -276,6 +299,10 @@ class Session:
         except DivergedError as e:
             self._set_playing(False)
             return json.dumps({"playing": False, "epochs": 0, "error": str(e)})
+        except Exception as e:          # a bug: stop, say so plainly, keep the traceback for the console
+            self._set_playing(False)
+            reply = internal_error("training", e)
+            return json_text({"playing": False, "epochs": 0, "error": reply["error"], "details": reply["details"]})
 
     def _train_for(self, budget):
         lab, clock = self.lab, self.clock
@@ -338,9 +365,7 @@ class Session:
         return _pack({}, arrays)
 
     def _config_dict(self):
-        c = self.lab.config.to_dict()
-        c["points"] = len(c["points"])          # the count; the points travel in frames
-        return c
+        return _config_summary(self.lab.config)
 
     def _frame_metrics(self):
         """Metrics for a frame; while playing, KL and JS are refreshed at most
@@ -380,6 +405,12 @@ class Session:
         return _pack(header, arrays)
 
 
+def _config_summary(config):
+    c = config.to_dict()
+    c["points"] = len(c["points"])          # the count; the points travel in frames
+    return c
+
+
 def _pack(header, arrays):
     """(header JSON listing each array as [name, offset, shape], one float32
     buffer holding the arrays back to back)."""
@@ -388,5 +419,6 @@ def _pack(header, arrays):
         layout.append([name, offset, list(value.shape)])
         offset += value.size
     header["arrays"] = layout
-    buffer = np.concatenate([np.ravel(v).astype(np.float32, copy=False) for v in arrays.values()])
-    return json.dumps(header, allow_nan=False), buffer
+    buffer = np.concatenate([np.ravel(drawable(name, v)).astype(np.float32, copy=False)
+                             for name, v in arrays.items()])
+    return json_text(header), buffer
