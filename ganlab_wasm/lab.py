@@ -11,6 +11,8 @@ import numpy as np
 from . import __version__
 from .backend import NUMPY
 from .config import RECOMMENDED, STRUCTURAL, Config, ConfigError
+from . import experiment_file as saved
+from .experiment_file import LoadError
 from .gan import GAN
 from .metrics import FAKE_SAMPLES, REAL_SAMPLES, histogram, kl_js
 from .views import cell_centers, generator_push, heatmap, manifold, real_contours
@@ -23,10 +25,6 @@ FORMAT = "ganlab_wasm/experiment/1"
 
 class DivergedError(RuntimeError):
     """Training produced NaN or infinite weights; the lab kept its last finite state."""
-
-
-class LoadError(ValueError):
-    """A saved experiment could not be read; nothing was changed."""
 
 
 class Lab:
@@ -268,38 +266,46 @@ class Lab:
 
     @classmethod
     def load(cls, blob, backend=NUMPY):
-        """A Lab from save() bytes. Raises LoadError for anything else."""
+        """A Lab from save() bytes. Raises LoadError for anything else: every
+        field is checked (see experiment_file.py) before the new lab takes
+        it, and nothing outside the new lab is touched."""
         try:
-            with np.load(io.BytesIO(bytes(blob)), allow_pickle=False) as npz:
-                arrays = {k: npz[k] for k in npz.files}
-            meta = json.loads(arrays.pop("meta").tobytes())
-        except Exception:
-            raise LoadError("this is not a ganlab_wasm experiment file (or it is damaged)") from None
-        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-            raise LoadError("this file is not a ganlab_wasm experiment in a format this version reads")
+            blob = bytes(blob)
+        except (TypeError, ValueError):
+            raise LoadError(saved.NOT_OURS) from None
+        arrays = saved.unpack(blob)
+        meta = saved.read_meta(arrays, FORMAT)
+        if not isinstance(meta["config"], dict):
+            raise LoadError("the saved settings are invalid: they are not a set of settings")
         try:
-            lab = cls(Config.from_dict(meta["config"]), backend=backend)
-            opt = {"g": {}, "d": {}}
-            for k, v in arrays.items():
-                if k.startswith("opt_"):
-                    opt[k[4]][k[6:]] = v
-            state = lab.gan.state()
-            if arrays["g_params"].shape != state["g_params"].shape or \
-                    arrays["d_params"].shape != state["d_params"].shape:
-                raise LoadError("the saved weights do not fit the saved settings")
-            if meta["optimizers"] != [lab.gan.opt_g.name, lab.gan.opt_d.name]:
-                raise LoadError("the saved optimizer state does not fit the saved settings")
-            lab.gan.set_state({"g_params": arrays["g_params"], "d_params": arrays["d_params"],
-                               "opt_g": opt["g"], "opt_d": opt["d"], "counters": tuple(meta["counters"]),
-                               "real": meta["real"], "noise": meta["noise"]})
-        except LoadError:
-            raise
-        except ConfigError as e:
+            config = Config.from_dict(meta["config"])
+        except (ConfigError, TypeError) as e:
             raise LoadError(f"the saved settings are invalid: {e}") from None
-        except Exception as e:
+        lab = cls(config, backend=backend)
+        gan = lab.gan
+        if meta["optimizers"] != [gan.opt_g.name, gan.opt_d.name]:
+            raise LoadError("the saved optimizer state does not fit the saved settings")
+        known = {"meta", "g_params", "d_params"} | {f"opt_g.{k}" for k in gan.opt_g.state()} \
+            | {f"opt_d.{k}" for k in gan.opt_d.state()}
+        if not set(arrays) <= known or not {"g_params", "d_params"} <= set(arrays):
+            raise LoadError("the saved weights do not fit the saved settings")
+        optimizers = {}
+        for net, opt in (("g", gan.opt_g), ("d", gan.opt_d)):
+            moments = {k[6:]: v for k, v in arrays.items() if k.startswith(f"opt_{net}.")}
+            optimizers[net] = saved.check_optimizer({"g": "generator", "d": "discriminator"}[net],
+                                                    moments, opt.state())
+        state = {
+            "g_params": saved.check_vector("weights", arrays["g_params"], gan.G.size),
+            "d_params": saved.check_vector("weights", arrays["d_params"], gan.D.size),
+            "opt_g": optimizers["g"], "opt_d": optimizers["d"],
+            "counters": saved.check_counters(meta["counters"]),
+            "real": saved.check_stream("real data", meta["real"], config.batch_size),
+            "noise": saved.check_stream("noise", meta["noise"], config.batch_size),
+        }
+        try:
+            gan.set_state(state)
+        except Exception as e:            # checked above; a gap in the checks still refuses cleanly
             raise LoadError(f"this experiment file is damaged ({type(e).__name__}: {e})") from None
-        if not lab.gan.finite():
-            raise LoadError("the saved weights are not finite")
         return lab
 
     @classmethod
