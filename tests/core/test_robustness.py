@@ -240,3 +240,22 @@ def test_a_genuine_save_still_loads_and_resumes_exactly():
         again = Lab.load(doctored(meta, parts, compress=False))
         assert lab.epoch == again.epoch == 37
         assert lab.train(20) == again.train(20)
+
+
+class CountedPoints(list):
+    """A list that records whether anything walked through its items."""
+    walked = False
+
+    def __iter__(self):
+        CountedPoints.walked = True
+        return super().__iter__()
+
+
+def test_too_many_drawn_points_are_refused_by_counting_first():
+    from ganlab_wasm.config import Config, ConfigError
+    points = CountedPoints([[0.5, 0.5]] * 100_000)
+    with pytest.raises(ConfigError, match="100000 points; at most 2000"):
+        Config().replace(distribution="drawn", points=points)
+    assert not CountedPoints.walked
+    reply = run(Session(), cmd="set", params={"distribution": "drawn", "points": [[0.5, 0.5]] * 100_000})
+    assert not reply["ok"] and "at most 2000" in reply["error"]
