@@ -167,6 +167,10 @@ class Accelerator:
     def _gpu_ok(self):
         if self.gpu is not None and self.gpu.lost is not None and self.gpu_status != "lost":
             self.gpu_status, self.gpu_reason = "lost", self.gpu.lost
+            if self.using == "gpu":
+                # From now on every GPU product goes to _cpu_fallback: say so at
+                # once, not only after the next prepare() recalibrates.
+                self.using = "numpy" if self._cpu_default is np.matmul else "cpu"
         return self.gpu is not None and self.gpu_status == "ready"
 
     # --- choosing -------------------------------------------------------------

@@ -259,3 +259,22 @@ def test_too_many_drawn_points_are_refused_by_counting_first():
     assert not CountedPoints.walked
     reply = run(Session(), cmd="set", params={"distribution": "drawn", "points": [[0.5, 0.5]] * 100_000})
     assert not reply["ok"] and "at most 2000" in reply["error"]
+
+
+def test_a_lost_gpu_is_never_described_as_lost_while_still_in_use():
+    """The state the page reads between the loss and the next slice."""
+    from test_backends import LARGE, FakeBridge, fake_gpu
+    from ganlab_wasm.accel import Accelerator
+    from ganlab_wasm.config import Config
+
+    lab = Lab(Config(**LARGE))
+    accel = Accelerator()
+    accel.adopt(lab)
+    gpu = fake_gpu(FakeBridge(fail_after=30))
+    accel.attach_gpu(gpu)
+    accel.prepare(lab, "gpu")
+    assert accel.describe()["using"] == "gpu"
+    lab.train(3)                                  # lost mid-run; no prepare() since
+    described = accel.describe()
+    assert described["gpu"] == "lost" and described["using"] != "gpu", described
+    assert "lost" in described["note"] and "GPU" not in described["label"]
