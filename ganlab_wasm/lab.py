@@ -56,6 +56,8 @@ class Lab:
         self._centers = {}
         self._evaluation = None
         self._divergence = None
+        self._partial = None        # (state at its start, pieces, seconds so far) of a cut epoch
+        self.last_epoch_seconds = None   # how long the last epoch train_until finished took
 
     @property
     def config(self):
@@ -72,6 +74,7 @@ class Lab:
         if level not in LEVELS:
             raise ValueError(f"step level must be one of {', '.join(LEVELS)}; got {level!r}")
         action = {"epoch": self.gan.train_epoch, "d": self.gan.d_step, "g": self.gan.g_step}[level]
+        self._partial = None
         self._run(action, 1)
         return self.metrics()
 
@@ -80,6 +83,7 @@ class Lab:
         without `report`, which saves evaluating them)."""
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
             raise ValueError(f"epochs must be a whole number >= 0; got {epochs!r}")
+        self._partial = None
         self._run(self.gan.train_epoch, epochs)
         return self.metrics() if report else None
 
@@ -103,6 +107,57 @@ class Lab:
                     self._stop_before_divergence(action, chunk)
                 done += chunk
 
+    @property
+    def epoch_in_progress(self):
+        """True while train_until has an epoch cut short, to go on with."""
+        return self._partial is not None
+
+    @property
+    def epoch_seconds_so_far(self):
+        """Seconds spent on the epoch train_until has cut short (0 if none)."""
+        return self._partial[2] if self._partial is not None else 0.0
+
+    def train_until(self, deadline, clock, max_epochs=None):
+        """Train until clock() passes deadline, pausing after any matrix
+        product (gan.epoch_pieces), so a call overruns the deadline by at
+        most one product even when one epoch takes seconds. An epoch cut
+        short goes on at the next call (bit for bit as if it had not been
+        cut) unless something else changes the run first; counters move
+        only per finished update. Returns the epochs finished. On divergence
+        the epoch is undone and DivergedError raised, as in train()."""
+        done = 0
+        with np.errstate(all="ignore"):
+            while max_epochs is None or done < max_epochs:
+                began = clock()
+                if done and began >= deadline:     # (at least one piece per call: progress)
+                    break
+                if self._partial is None:
+                    self._partial = (self.gan.state(), self.gan.epoch_pieces(), 0.0)
+                start, pieces, seconds = self._partial
+                try:
+                    while True:
+                        next(pieces)
+                        now = clock()
+                        if now >= deadline:
+                            self._partial = (start, pieces, seconds + now - began)
+                            return done
+                except StopIteration:
+                    pass
+                self._partial = None
+                self.last_epoch_seconds = seconds + clock() - began
+                if not self.gan.finite():
+                    self.gan.set_state(start)
+                    self._evaluation = None
+                    raise DivergedError(self._diverged_message())
+                done += 1
+        return done
+
+    def _diverged_message(self):
+        gan = self.gan
+        return (f"training diverged in epoch {gan.epoch + 1}: the weights or scores became NaN or "
+                f"infinite. The lab kept the last finite state (epoch {gan.epoch}); lower a learning rate "
+                f"(now D {self._config.learning_rate_d:g}, G {self._config.learning_rate_g:g}) and continue.")
+
     def _stop_before_divergence(self, action, count):
         gan = self.gan
         for _ in range(count):
@@ -111,10 +166,7 @@ class Lab:
             if not gan.finite():
                 gan.set_state(good)
                 self._evaluation = None
-                raise DivergedError(
-                    f"training diverged in epoch {gan.epoch + 1}: the weights or scores became NaN or "
-                    f"infinite. The lab kept the last finite state (epoch {gan.epoch}); lower a learning rate (now D {self._config.learning_rate_d:g}, "
-                    f"G {self._config.learning_rate_g:g}) and continue.")
+                raise DivergedError(self._diverged_message())
 
     # --- reading the state ----------------------------------------------
     def _key(self):
@@ -214,6 +266,7 @@ class Lab:
         live and keep the weights. Invalid values raise ConfigError and change
         nothing. Returns {"rebuilt": bool, "changed": [names]}."""
         new = self._config.replace(**changes)
+        self._partial = None
         changed = sorted(k for k in changes if getattr(new, k) != getattr(self._config, k))
         rebuilt = bool(STRUCTURAL.intersection(changed))
         if rebuilt:
@@ -237,6 +290,7 @@ class Lab:
         the ten stages of GAN Lab's Fig. 11; yields gan.Stage objects whose
         `data` holds what that stage produced. Counts as one epoch."""
         gan = self.gan
+        self._partial = None
         start = gan.state()
         prob = self._evaluate()["prob"]
         with np.errstate(all="ignore"):

@@ -38,6 +38,8 @@ OPTIONS = {
 MAX_SLICE_EPOCHS = 2000
 MAX_TRAIN_COMMAND = 5000  # epochs one "train" command may run (it holds the worker meanwhile)
 DIVERGENCE_EVERY = 0.1   # seconds between KL/JS updates in frames while playing (they cost most of a frame)
+SLICED_ABOVE = 0.004     # seconds per epoch (or not known yet) above which epochs are cut into products
+SLOW_EPOCH = 1.0         # seconds per epoch above which the page is told training will look slow
 
 
 def _finite(values):
@@ -109,7 +111,10 @@ class Session:
         self._stages = None            # slow-motion generator in progress
         self.stage = None              # the last stage it yielded
         self._last_stage_at = 0.0
-        self._epoch_cost = 1e-4        # seconds per epoch, learned while training
+        self._epoch_cost = None        # seconds per epoch, learned while training (None: not yet)
+        self.defer_train = False       # the worker sets it: "train" then runs in ticks (see cmd_train)
+        self._train_goal = None        # the epoch a deferred train command runs to
+        self._train_reply = None       # its reply, once it is done, for train_reply()
         self._rate_start = None        # for speed limits
         self._rate_epoch = 0
         self._eps_window = []          # (time, epoch) samples for epochs/s
@@ -129,6 +134,8 @@ class Session:
             handler = getattr(self, "cmd_" + message["cmd"], None)
             if handler is None:
                 raise CommandError(f"unknown command {message['cmd']!r}")
+            if self._train_goal is not None and message["cmd"] not in ("state", "schema"):
+                self._finish_train(stopped=True)       # pause (or any change) ends a running train
             args = {k: v for k, v in message.items() if k not in ("cmd", "id")}
             result = handler(**args)
             return json_text({"ok": True, **(result or {})})
@@ -162,10 +169,18 @@ class Session:
         return {"metrics": _finite(self.lab.metrics())}
 
     def cmd_train(self, epochs=None):
-        """Train a given number of epochs at once (for scripts: "train 1000, then look")."""
+        """Train a given number of epochs at once (for scripts: "train 1000, then look").
+
+        With defer_train (the worker) the epochs run in ticks, so the worker
+        stays responsive; the reply ({"ok", "metrics"}, with "stopped": true
+        when a pause or another command ended it early) comes from
+        train_reply() once it is done. Without it (CPython) it runs here."""
         if isinstance(epochs, bool) or not isinstance(epochs, int) or not 1 <= epochs <= MAX_TRAIN_COMMAND:
             raise CommandError(f"train needs a whole number of epochs between 1 and {MAX_TRAIN_COMMAND}")
         self._set_playing(False)
+        if self.defer_train:
+            self._train_goal = self.lab.epoch + epochs
+            return {"pending": True}
         self.accel.prepare(self.lab, self.options["backend"])
         return {"metrics": _finite(self.lab.train(epochs))}
 
@@ -182,6 +197,8 @@ class Session:
         result = self.lab.update(**changes) if changes else {"rebuilt": False, "changed": []}
         if result["rebuilt"]:
             self._restarted()
+        elif result["changed"]:
+            self._epoch_cost = None            # batch size or k may change what an epoch costs
         if "slow_motion" in options:
             self._stages, self.stage = None, None
         self.options.update(options)
@@ -214,7 +231,18 @@ class Session:
     def cmd_state(self):
         return {"config": self._config_dict(), "options": self.options, "playing": self.playing,
                 "metrics": _finite(self.lab.metrics()), "epochs_per_second": self.epochs_per_second(),
-                "compute": self.accel.describe(full=True, mode=self.options["backend"])}
+                "compute": self.accel.describe(full=True, mode=self.options["backend"]),
+                "notice": self.notice()}
+
+    def notice(self):
+        """A note for the page when an epoch takes more than about a second
+        (the largest settings take several in the browser), or None."""
+        seconds = max(self._epoch_cost or 0.0, self.lab.epoch_seconds_so_far)
+        if seconds < SLOW_EPOCH:
+            return None
+        so_far = "" if self._epoch_cost and self._epoch_cost >= SLOW_EPOCH else "more than "
+        return (f"One epoch takes {so_far}about {seconds:.0f} s at these settings, so the views change slowly. "
+                "Fewer layers or neurons, a smaller batch or fewer updates per epoch train faster.")
 
     def cmd_schema(self):
         return schema()
@@ -225,6 +253,8 @@ class Session:
     def load_bytes(self, blob):
         """Replace the run by a saved one (bytes, or a JS Uint8Array proxy);
         returns a JSON reply like command(). On any error nothing changes."""
+        if self._train_goal is not None:
+            self._finish_train(stopped=True)
         try:
             if hasattr(blob, "to_bytes"):
                 blob = blob.to_bytes()
@@ -271,7 +301,21 @@ class Session:
         self._rate_start = None
         self._eps_window = []
 
+    def _finish_train(self, stopped=False, error=None):
+        """End a deferred train command; its reply waits in train_reply()."""
+        self._train_goal = None
+        if error is not None:
+            self._train_reply = json_text({"ok": False, "error": error})
+        else:
+            self._train_reply = json_text({"ok": True, "metrics": self.lab.metrics(), "stopped": stopped})
+
+    def train_reply(self):
+        """The finished deferred train command's JSON reply, once; "" before."""
+        reply, self._train_reply = self._train_reply, None
+        return reply or ""
+
     def _restarted(self):
+        self._epoch_cost = None
         self.build += 1
         self._stages, self.stage = None, None
         self._rate_start = None
@@ -281,6 +325,8 @@ class Session:
         """Train for about budget_ms if playing (respecting the speed, or
         advancing slow motion when it is due). Returns a JSON status:
         {"playing", "epochs" (done in this tick), "error" (if training stopped)}."""
+        if self._train_goal is not None:
+            return self._tick_train(budget_ms)
         if not self.playing:
             if self.accel.wants_promising(self.options["backend"]):
                 return '{"playing": false, "epochs": 0, "promising": true}'
@@ -304,10 +350,43 @@ class Session:
             reply = internal_error("training", e)
             return json_text({"playing": False, "epochs": 0, "error": reply["error"], "details": reply["details"]})
 
-    def _train_for(self, budget):
+    def _tick_train(self, budget_ms):
+        """A tick of a deferred train command: as fast as possible, to its goal."""
+        try:
+            self.accel.prepare(self.lab, self.options["backend"])
+            done = self._train_for(budget_ms / 1000, limit=self._train_goal - self.lab.epoch)
+            if self.lab.epoch >= self._train_goal:
+                self._finish_train()
+        except DivergedError as e:
+            self._finish_train(error=str(e))
+            done = 0
+        except Exception as e:
+            self._finish_train(error=internal_error("training", e)["error"])
+            raise
+        status = {"playing": False, "epochs": done, "busy": self._train_goal is not None}
+        if self.accel.wants_promising():
+            status["promising"] = True
+        return json_text(status)
+
+    def _train_for(self, budget, limit=None):
+        """Train for about `budget` seconds: whole epochs at a time while an
+        epoch is cheap, else in pieces of one matrix product, so a slice
+        overruns its budget by one product at most. `limit`: at most this
+        many epochs, regardless of the speed setting."""
         lab, clock = self.lab, self.clock
         start = clock()
-        allowed = self._allowed_epochs(start)
+        allowed = self._allowed_epochs(start) if limit is None else limit
+        if self._epoch_cost is None or self._epoch_cost > SLICED_ABOVE or lab.epoch_in_progress:
+            try:
+                done = lab.train_until(start + budget, clock, None if allowed == math.inf else allowed)
+            except DivergedError:
+                self._rate_epoch = lab.epoch
+                raise
+            if done:
+                self._epoch_cost = max(1e-6, lab.last_epoch_seconds)
+            self._eps_window.append((clock(), lab.epoch))
+            self._eps_window = self._eps_window[-200:]
+            return done
         done = 0
         while done < allowed:
             left = budget - (clock() - start)
@@ -394,7 +473,7 @@ class Session:
         header = {"metrics": _finite(self._frame_metrics()), "playing": self.playing, "build": self.build,
                   "static": static, "epochs_per_second": self.epochs_per_second(),
                   "config": self._config_dict(), "options": self.options,
-                  "compute": self.accel.describe(mode=self.options["backend"])}
+                  "compute": self.accel.describe(mode=self.options["backend"]), "notice": self.notice()}
         if self.stage is not None:
             s = self.stage
             header["stage"] = {"net": s.net, "index": s.index, "name": s.name, "description": s.description,

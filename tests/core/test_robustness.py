@@ -80,7 +80,7 @@ def test_a_bug_in_a_command_gives_a_plain_message_and_the_details_apart(monkeypa
 def test_a_bug_while_training_stops_play_with_a_plain_message(monkeypatch):
     s = Session()
     run(s, cmd="play")
-    monkeypatch.setattr(Lab, "train", lambda self, n, report=True: {}["missing"])
+    monkeypatch.setattr(Lab, "train_until", lambda self, *args, **kw: {}["missing"])
     status = strict(s.tick(5))
     assert not status["playing"] and not s.playing
     assert "Traceback" not in status["error"] and "KeyError" in status["error"]
