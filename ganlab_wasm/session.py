@@ -164,6 +164,9 @@ class Session:
         self._set_playing(False)
         if self.options["slow_motion"]:
             self._next_stage()
+        elif level == "epoch" and self.defer_train and (self._epoch_cost is None or self._epoch_cost > SLICED_ABOVE):
+            self._train_goal = self.lab.epoch + 1    # a long epoch runs in ticks, like train
+            return {"pending": True}
         else:
             self.lab.step(level)
         return {"metrics": _finite(self.lab.metrics())}

@@ -19,11 +19,14 @@
 // why, and trains on the CPU with that note in the frame header.
 
 import { Gpu, jspiSupported } from './bridge.js';
+import { internalError } from '../worker/errors.js';
 
 const NO_JSPI = 'this browser cannot pause Python for a GPU readback (it lacks JavaScript Promise '
   + 'Integration, in Chrome and Edge 137+)';
 
-export function connectGpu(pyodide, session, { handle, unpack, schedule, sliceMs }) {
+export function connectGpu(pyodide, session, {
+  handle, unpack, schedule, sliceMs, deliver, settleTrain, afterTick, tickFailed,
+}) {
   // Long-lived proxies: callPromising needs the callable itself.
   const tickCall = session.tick;
   const commandCall = session.command;
@@ -46,9 +49,10 @@ export function connectGpu(pyodide, session, { handle, unpack, schedule, sliceMs
   async function promisingCommand(data) {
     try {
       const reply = JSON.parse(await commandCall.callPromising(JSON.stringify(data.command)));
-      postMessage({ type: 'reply', id: data.id, ...reply });
+      settleTrain();
+      deliver(data.id, reply);
     } catch (error) {
-      postMessage({ type: 'reply', id: data.id, ok: false, error: `internal error: ${error.message}` });
+      postMessage({ type: 'reply', id: data.id, ok: false, error: internalError('running a command', error) });
     }
   }
 
@@ -57,7 +61,7 @@ export function connectGpu(pyodide, session, { handle, unpack, schedule, sliceMs
       const [header, buffer] = unpack(await frameCall.callPromising());
       postMessage({ type: 'frame', header, buffer }, [buffer]);
     } catch (error) {
-      postMessage({ type: 'error', message: `internal error: ${error.message}` });
+      postMessage({ type: 'frame', error: internalError('making a frame', error) });
     }
   }
 
@@ -66,13 +70,11 @@ export function connectGpu(pyodide, session, { handle, unpack, schedule, sliceMs
     try {
       status = JSON.parse(await tickCall.callPromising(sliceMs));
     } catch (error) {
-      session.command('{"cmd": "pause"}');
-      postMessage({ type: 'error', message: `internal error while training: ${error.message}` });
+      tickFailed(error);
       return;
     }
     active = status.promising === true;
-    if (status.error) postMessage({ type: 'error', message: status.error });
-    if (status.playing) schedule();
+    afterTick(status);
   }
 
   // One Python call at a time; messages and ticks in the order they came.

@@ -11,22 +11,37 @@
 //                                                  samples of every preset, packed like a frame
 //   {type: 'stats', id}                           reply: {type: 'reply', id, ok, wasmHeapBytes,
 //                                                  pythonObjects, jsHeapBytes} (for leak checks)
+//   A frame that could not be made comes back as {type: 'frame', error}, so the
+//   page's one-frame-in-flight pacing never waits for a frame that will not come.
 // Worker -> page, unasked:
 //   {type: 'ready', version, bootMs, schema, state}
 //   {type: 'error', message}                      training stopped (e.g. diverged)
+//   {type: 'alive'}                               every HEARTBEAT_MS: the page's
+//                                                  watchdog (lab-client.js) notices a
+//                                                  worker that died or hangs
 //
 // Training runs in slices of SLICE_MS scheduled through one MessageChannel, so
-// page messages are handled between slices (pause acts within one slice), and
-// no timer clamping or per-yield allocation slows the loop down.
+// page messages are handled between slices (pause acts within one slice: a
+// long epoch is cut after any matrix product, see Lab.train_until), and no
+// timer clamping or per-yield allocation slows the loop down. `train` (and a
+// long `step`) run in those slices too: their reply is sent when they finish,
+// or when a pause or another command ends them early.
+//
+// Errors: a message for the page is always plain words; a Python traceback
+// (a reply's "details", or an exception escaping Python) goes to the console.
 
 import { connectGpu } from '../gpu/worker-gpu.js';
+import { internalError } from './errors.js';
 
 const SLICE_MS = 12;
+const HEARTBEAT_MS = 500;
 
 export function runSession(pyodide, boot) {
   const module = pyodide.pyimport('ganlab_wasm.session');
   const session = module.Session();
   module.destroy();
+  session.defer_train = true;   // train and long steps run in slices (see the top of this file)
+  let trainId = null;           // the id of the train command running in slices
 
   const channel = new MessageChannel();
   let scheduled = false;
@@ -41,19 +56,57 @@ export function runSession(pyodide, boot) {
     }
   };
 
+  // A reply from Python: its traceback (if any) to the console; a train
+  // that runs in slices answers later (settleTrain).
+  function deliver(id, reply) {
+    if (reply.details) {
+      console.error('GAN Lab worker:', reply.details);
+      delete reply.details;
+    }
+    if (reply.pending) {
+      trainId = id;
+      schedule();
+      return;
+    }
+    postMessage({ type: 'reply', id, ...reply });
+  }
+
+  function settleTrain() {
+    if (trainId === null) return;
+    const done = session.train_reply();
+    if (!done) return;
+    const id = trainId;
+    trainId = null;
+    deliver(id, JSON.parse(done));
+  }
+
+  // What a tick's status asks for: an error shown, the train's reply, another slice.
+  function afterTick(status) {
+    if (status.details) console.error('GAN Lab worker:', status.details);
+    if (status.error) postMessage({ type: 'error', message: status.error });
+    settleTrain();
+    if (status.playing || status.busy) schedule();
+  }
+
+  function tickFailed(error) {
+    try {
+      session.command('{"cmd": "pause"}');
+      settleTrain();
+    } catch { /* the message below says it all */ }
+    postMessage({ type: 'error', message: internalError('training', error) });
+  }
+
   function tick() {
     if (gpu.owns()) return gpu.requestTick();   // the GPU path enters Python through callPromising
     let status;
     try {
       status = JSON.parse(session.tick(SLICE_MS));
     } catch (error) {
-      session.command('{"cmd": "pause"}');
-      postMessage({ type: 'error', message: `internal error while training: ${error.message}` });
+      tickFailed(error);
       return;
     }
     gpu.note(status);
-    if (status.error) postMessage({ type: 'error', message: status.error });
-    if (status.playing) schedule();
+    afterTick(status);
   }
 
   // (header JSON, numpy float32 array) -> [header, a fresh transferable ArrayBuffer]
@@ -88,7 +141,8 @@ export function runSession(pyodide, boot) {
 
   function load(id, buffer) {
     const reply = JSON.parse(session.load_bytes(new Uint8Array(buffer)));
-    postMessage({ type: 'reply', id, ...reply });
+    settleTrain();
+    deliver(id, reply);
   }
 
   function stats(id) {
@@ -102,8 +156,12 @@ export function runSession(pyodide, boot) {
 
   function command(id, message) {
     const reply = JSON.parse(session.command(JSON.stringify(message)));
-    postMessage({ type: 'reply', id, ...reply });
+    settleTrain();          // a command may have ended a running train
+    deliver(id, reply);
   }
+
+  const WHAT = { command: 'running a command', frame: 'making a frame', save: 'saving',
+    load: 'loading the file', stats: 'counting memory', thumbnails: 'drawing the thumbnails' };
 
   function handle(data) {
     try {
@@ -115,9 +173,11 @@ export function runSession(pyodide, boot) {
       else if (data.type === 'thumbnails') thumbnails(data.id);
       else throw new Error(`unknown message type ${data.type}`);
     } catch (error) {
-      // A Python bug must not kill the worker: report it and carry on.
-      const message = `internal error: ${error.message}`;
-      if (data.id !== undefined) postMessage({ type: 'reply', id: data.id, ok: false, error: message });
+      // A Python bug must not kill the worker: report it and carry on. A
+      // failed frame is answered as a frame, so the page asks for the next.
+      const message = internalError(WHAT[data.type] ?? 'handling a message', error);
+      if (data.type === 'frame') postMessage({ type: 'frame', error: message });
+      else if (data.id !== undefined) postMessage({ type: 'reply', id: data.id, ok: false, error: message });
       else postMessage({ type: 'error', message });
     }
     schedule();
@@ -125,7 +185,9 @@ export function runSession(pyodide, boot) {
 
   // WebGPU (gpu/bridge.js) starts in the background; while the session uses it,
   // Python is entered through callPromising and messages wait their turn.
-  const gpu = connectGpu(pyodide, session, { handle, unpack, schedule, sliceMs: SLICE_MS });
+  const gpu = connectGpu(pyodide, session, {
+    handle, unpack, schedule, sliceMs: SLICE_MS, deliver, settleTrain, afterTick, tickFailed,
+  });
   self.onmessage = ({ data }) => {
     if (!gpu.intercept(data)) handle(data);
   };
@@ -136,4 +198,6 @@ export function runSession(pyodide, boot) {
   delete schema.ok;
   delete state.ok;
   postMessage({ type: 'ready', version, bootMs: boot.bootMs, schema, state });
+  setInterval(() => postMessage({ type: 'alive' }), HEARTBEAT_MS);
+  self.ganlabPyodide = pyodide;   // a handle for tests and the console (fault injection)
 }
