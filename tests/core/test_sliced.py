@@ -121,3 +121,27 @@ def test_a_deferred_train_that_diverges_replies_with_the_reason():
         pass
     reply = json.loads(s.train_reply())
     assert not reply["ok"] and "diverged in epoch 13" in reply["error"] and s.lab.epoch == 12
+
+
+def test_a_big_model_is_timed_a_measurement_per_slice_while_it_trains(monkeypatch):
+    from ganlab_wasm.accel import Accelerator, epoch_macs, LONG_EPOCH_MACS
+    settings = dict(g_layers=6, g_neurons=100, d_layers=6, d_neurons=100, k_d=1, k_g=1)
+    assert epoch_macs(Config(**settings)) > LONG_EPOCH_MACS
+    monkeypatch.setattr(Accelerator, "_epochs", lambda *a: pytest.fail("timed whole epochs in one call"))
+    timed = []
+    real_time = Accelerator._time
+    monkeypatch.setattr(Accelerator, "_time", lambda self, call, **kw: timed.append(1) or real_time(self, call, **kw))
+    s = Session()
+    run(s, cmd="set", params={**settings, "speed": "fast"})
+    run(s, cmd="play")
+    ticks = 0
+    while s.accel._job is not None or ticks == 0:
+        before = len(timed)
+        s.tick(5)
+        ticks += 1
+        assert len(timed) - before <= 1               # at most one measurement per slice
+    assert s.accel.calibrations == 1 and s.accel.report and s.lab.epoch >= 2
+    assert s.accel.using in ("numpy", "cpu") and ticks > len(s.accel.report)
+    epoch = s.lab.epoch
+    s.tick(5)
+    assert s.lab.epoch >= epoch and s.accel.calibrations == 1  # decided: no more timing
