@@ -210,7 +210,7 @@ def test_hyperparameters_apply_at_once_and_layers_rebuild(page, site_url):
     page.fill("#setting-learning_rate_d", "99")
     page.press("#setting-learning_rate_d", "Enter")
     page.wait_for_function("document.querySelector('#message').dataset.kind === 'error'")
-    assert "learning_rate_d must be between" in message(page)
+    assert "Discriminator learning rate must be between" in message(page)   # the page's label, not learning_rate_d
     assert refreshed(page)["config"]["learning_rate_d"] == 0.1
     page.wait_for_function("document.querySelector('#setting-learning_rate_d').value === '0.1'")
     # layers: new networks, from epoch 0, and the page says so
