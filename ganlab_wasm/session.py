@@ -20,6 +20,7 @@ from .data import NOISE_HIGH, NOISE_LOW, PRESETS
 from .gan import STAGES
 from .lab import LEVELS, DivergedError, Lab, LoadError
 from .accel import MODES as BACKENDS, Accelerator
+from .rate import RateMeter
 
 # Session options that are not part of the run's Config. Speeds are epochs per
 # second (None = as fast as possible); "normal" lets a learner watch the
@@ -97,7 +98,7 @@ class Session:
         self._epoch_cost = 1e-4        # seconds per epoch, learned while training
         self._rate_start = None        # for speed limits
         self._rate_epoch = 0
-        self._eps_window = []          # (time, epoch) samples for epochs/s
+        self._eps = RateMeter()        # epochs/s over the last second of playing
         self._divergence = None        # (time, {"kl", "js"}) last sent in a frame
         self.accel = Accelerator()     # how matrix products run (numpy, faster CPU, GPU)
         self.accel.adopt(self.lab)
@@ -246,13 +247,13 @@ class Session:
     def _set_playing(self, playing):
         self.playing = playing
         self._rate_start = None
-        self._eps_window = []
+        self._eps.clear()
 
     def _restarted(self):
         self.build += 1
         self._stages, self.stage = None, None
         self._rate_start = None
-        self._eps_window = []
+        self._eps.clear()
 
     def tick(self, budget_ms=15.0):
         """Train for about budget_ms if playing (respecting the speed, or
@@ -295,8 +296,7 @@ class Session:
                 raise
             done += n
             self._epoch_cost = 0.7 * self._epoch_cost + 0.3 * max(1e-6, (clock() - t0) / n)
-        self._eps_window.append((clock(), lab.epoch))
-        self._eps_window = self._eps_window[-200:]
+        self._eps.record(clock(), lab.epoch)
         return done
 
     def _allowed_epochs(self, now):
@@ -309,14 +309,7 @@ class Session:
 
     def epochs_per_second(self):
         """Epochs per second over the last second or so of playing."""
-        window = self._eps_window
-        if len(window) < 2:
-            return 0.0
-        end_t, end_e = window[-1]
-        for t, e in reversed(window):
-            if end_t - t >= 1.0:
-                break
-        return (end_e - e) / (end_t - t) if end_t > t else 0.0
+        return self._eps.rate(self.clock()) if self.playing else 0.0
 
     def _next_stage(self):
         if self._stages is None:

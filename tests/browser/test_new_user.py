@@ -80,3 +80,25 @@ def test_the_loss_and_divergence_charts_have_axis_titles(page, site_url):
     titles = page.evaluate("""ganlabApp.metrics.figures.map((f) => [
         f.below.map((a) => a.axis_label), f.left.map((a) => a.axis_label)])""")
     assert titles == [[["epoch"], ["loss"]], [["epoch"], ["divergence"]]]
+
+
+def test_the_epochs_per_second_reading_is_not_zero_at_slow_speed(page, site_url):
+    open_app(page, site_url)
+    page.select_option("#speed", "slow")
+    page.wait_for_function("ganlab.state().options.speed === 'slow'")
+    page.click("#play")
+    page.wait_for_function("ganlab.state().epoch > 20")      # a second of playing
+    # the reading on the page, sampled every 100 ms for 3 s, with the epoch counter beside it
+    samples = page.evaluate("""new Promise((done) => {
+        const out = [];
+        const timer = setInterval(() => {
+            out.push([performance.now(), ganlab.state().epoch, Number(document.querySelector('#eps').textContent)]);
+            if (out.length === 30) { clearInterval(timer); done(out); }
+        }, 100);
+    })""")
+    page.click("#play")
+    readings = [r for _, _, r in samples]
+    assert sum(r > 0 for r in readings) >= 0.9 * len(readings), readings
+    (t0, e0, _), (t1, e1, _) = samples[0], samples[-1]
+    counted = (e1 - e0) / ((t1 - t0) / 1000)                  # what the epoch counter says
+    assert abs(statistics.median(readings) - counted) <= 0.25 * counted + 1, (readings, counted)
