@@ -366,6 +366,7 @@ class Session:
         if self.stage is not None:
             s = self.stage
             header["stage"] = {"net": s.net, "index": s.index, "name": s.name, "description": s.description,
+                               "update": s.update, "updates": s.updates,
                                **{k: v for k, v in s.data.items() if isinstance(v, float)}}
             for k, v in s.data.items():
                 if not isinstance(v, float):

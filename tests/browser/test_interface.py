@@ -156,6 +156,7 @@ def test_d_step_moves_the_heatmap_and_g_step_moves_the_fake_samples(page, site_u
 
 def test_slow_motion_walks_the_ten_stages_in_order(page, site_url):
     open_app(page, site_url)
+    page.evaluate("ganlab.set({k_d: 1})")                    # one update each: ten stages (k_D = 2: test_new_user)
     stages = page.evaluate("ganlab.schema.stages")
     assert page.is_hidden("#slowmo")
     page.check("#slow-motion")

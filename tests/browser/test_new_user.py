@@ -102,3 +102,23 @@ def test_the_epochs_per_second_reading_is_not_zero_at_slow_speed(page, site_url)
     (t0, e0, _), (t1, e1, _) = samples[0], samples[-1]
     counted = (e1 - e0) / ((t1 - t0) / 1000)                  # what the epoch counter says
     assert abs(statistics.median(readings) - counted) <= 0.25 * counted + 1, (readings, counted)
+
+
+def test_slow_motion_with_k_d_2_walks_both_discriminator_updates_and_says_so(page, site_url):
+    open_app(page, site_url)
+    assert refreshed(page)["config"]["k_d"] == 2              # the default
+    page.check("#slow-motion")
+    page.wait_for_function("!document.querySelector('#slowmo').hidden")
+    summary = page.text_content("#slowmo-summary")
+    assert "2 discriminator updates, then 1 generator update" in summary
+    assert "× 2" in page.text_content(".stage-list.d h3")
+    expected = [("d", u, 2, i) for u in (1, 2) for i in range(1, 6)] + [("g", 1, 1, i) for i in range(1, 6)]
+    for net, update, updates, index in expected:
+        page.click("#next-stage")
+        page.wait_for_function(f"""(() => {{ const s = ganlab.client.lastFrame.header.stage;
+            return s && s.net === '{net}' && s.update === {update} && s.updates === {updates} && s.index === {index}; }})()""")
+        who = "Discriminator update 1 of 2" if (net, update) == ("d", 1) else \
+            "Discriminator update 2 of 2" if net == "d" else "Generator update"
+        page.wait_for_function(f"document.querySelector('#stage-text').textContent.startsWith('{who}, stage {index} of 5')")
+    state = refreshed(page)
+    assert (state["epoch"], state["d_updates"], state["g_updates"]) == (1, 2, 1)
