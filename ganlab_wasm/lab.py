@@ -286,9 +286,10 @@ class Lab:
         self._build(self._config)
 
     def slow_motion(self):
-        """One discriminator update and one generator update, paused at each of
-        the ten stages of GAN Lab's Fig. 11; yields gan.Stage objects whose
-        `data` holds what that stage produced. Counts as one epoch."""
+        """One epoch, k_d discriminator updates then k_g generator updates,
+        paused at each update's five stages (GAN Lab's Fig. 11); yields
+        gan.Stage objects whose `data` holds what that stage produced and whose
+        `update` / `updates` say which of the k updates it belongs to."""
         gan = self.gan
         self._partial = None
         start = gan.state()

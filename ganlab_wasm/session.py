@@ -22,6 +22,7 @@ from .config import Config, ConfigError
 from .data import NOISE_HIGH, NOISE_LOW, PRESETS
 from .gan import STAGES
 from .lab import DivergedError, Lab, LoadError
+from .rate import RateMeter
 from .safe import drawable, json_safe, json_text  # noqa: F401
 from .schema import LEVELS, MAX_TRAIN_COMMAND, OPTIONS, SPEEDS, CommandArgsError  # noqa: F401
 
@@ -88,7 +89,7 @@ class Session:
         self._train_reply = None       # its reply, once it is done, for train_reply()
         self._rate_start = None        # for speed limits
         self._rate_epoch = 0
-        self._eps_window = []          # (time, epoch) samples for epochs/s
+        self._eps = RateMeter()        # epochs/s over the last second of playing
         self._divergence = None        # (time, {"kl", "js"}) last sent in a frame
         self.accel = Accelerator()     # how matrix products run (numpy, faster CPU, GPU)
         self.accel.adopt(self.lab)
@@ -263,7 +264,7 @@ class Session:
     def _set_playing(self, playing):
         self.playing = playing
         self._rate_start = None
-        self._eps_window = []
+        self._eps.clear()
 
     def _finish_train(self, stopped=False, error=None):
         """End a deferred train command; its reply waits in train_reply()."""
@@ -283,7 +284,7 @@ class Session:
         self.build += 1
         self._stages, self.stage = None, None
         self._rate_start = None
-        self._eps_window = []
+        self._eps.clear()
 
     def tick(self, budget_ms=15.0):
         """Train for about budget_ms if playing (respecting the speed, or
@@ -365,8 +366,7 @@ class Session:
                 raise
             done += n
             self._epoch_cost = 0.7 * self._epoch_cost + 0.3 * max(1e-6, (clock() - t0) / n)
-        self._eps_window.append((clock(), lab.epoch))
-        self._eps_window = self._eps_window[-200:]
+        self._eps.record(clock(), lab.epoch)
         return done
 
     def _allowed_epochs(self, now):
@@ -379,14 +379,7 @@ class Session:
 
     def epochs_per_second(self):
         """Epochs per second over the last second or so of playing."""
-        window = self._eps_window
-        if len(window) < 2:
-            return 0.0
-        end_t, end_e = window[-1]
-        for t, e in reversed(window):
-            if end_t - t >= 1.0:
-                break
-        return (end_e - e) / (end_t - t) if end_t > t else 0.0
+        return self._eps.rate(self.clock()) if self.playing else 0.0
 
     def _next_stage(self):
         if self._stages is None:
@@ -441,6 +434,7 @@ class Session:
         if self.stage is not None:
             s = self.stage
             header["stage"] = {"net": s.net, "index": s.index, "name": s.name, "description": s.description,
+                               "update": s.update, "updates": s.updates,
                                **{k: v for k, v in s.data.items() if isinstance(v, float)}}
             for k, v in s.data.items():
                 if not isinstance(v, float):
