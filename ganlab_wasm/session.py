@@ -349,8 +349,7 @@ class Session:
                 raise
             if done:
                 self._epoch_cost = max(1e-6, lab.last_epoch_seconds)
-            self._eps_window.append((clock(), lab.epoch))
-            self._eps_window = self._eps_window[-200:]
+            self._eps.record(clock(), lab.epoch)
             return done
         done = 0
         while done < allowed:

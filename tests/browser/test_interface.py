@@ -334,8 +334,12 @@ def test_metrics_charts_keep_a_bounded_history(page, site_url):
     wait_epoch_above(page, 300)
     page.evaluate("ganlab.pause()")
     page.wait_for_function("ganlabApp.metrics.history.length > 3")
-    values = [page.text_content(f"#value-{name}") for name in ("d_loss", "g_loss", "kl", "js")]
+    values = [page.text_content(f"#value-{name}") for name in ("d_loss", "g_loss", "kl", "js", "sw")]
     assert all(v != "–" for v in values)
+    # two Gaussians are two modes: the readout counts how many get their share
+    assert page.is_visible("#value-modes")
+    assert page.text_content("#value-modes").endswith("/2")
+    assert "perfect generator" in page.text_content("[data-control=metrics-divergence]")
     result = page.evaluate("""async () => {
         const { BoundedHistory } = await import('./ui/history.js');
         const h = new BoundedHistory(['a'], 100);
