@@ -90,7 +90,12 @@ export class LabClient extends EventTarget {
   _receive(data) {
     switch (data.type) {
       case 'progress':
+        if (data.boot) this.boot = data.boot;   // how Python started: {path: 'fresh'|'snapshot', ...}
         this._emit('progress', data);
+        break;
+      case 'snapshot':
+        this.snapshotState = data.state;        // a fresh boot stored its snapshot (or could not)
+        this._emit('snapshot', data);
         break;
       case 'fatal':
         this._fail(data.message);
