@@ -135,7 +135,12 @@ export class LabClient extends EventTarget {
       case 'alive':
         break;
       case 'progress':
+        if (data.boot) this.boot = data.boot;   // how Python started: {path: 'fresh'|'snapshot', ...}
         this._emit('progress', data);
+        break;
+      case 'snapshot':
+        this.snapshotState = data.state;        // a fresh boot stored its snapshot (or could not)
+        this._emit('snapshot', data);
         break;
       case 'fatal':
         this._fail(data.message);
