@@ -23,9 +23,15 @@ import { connectGpu } from '../gpu/worker-gpu.js';
 
 const SLICE_MS = 12;
 
+// The page picks the session through the worker's URL: worker.js?session=images
+// (images.html) drives ganlab_wasm.image_session; anything else, the 2-D lab.
+const SESSIONS = { points: ['ganlab_wasm.session', 'Session'], images: ['ganlab_wasm.image_session', 'ImageSession'] };
+
 export function runSession(pyodide, boot) {
-  const module = pyodide.pyimport('ganlab_wasm.session');
-  const session = module.Session();
+  const kind = new URL(self.location.href).searchParams.get('session') ?? 'points';
+  const [moduleName, className] = SESSIONS[kind] ?? SESSIONS.points;
+  const module = pyodide.pyimport(moduleName);
+  const session = module[className]();
   module.destroy();
 
   const channel = new MessageChannel();

@@ -1,0 +1,399 @@
+"""What the worker drives on images.html: one ImageLab, the play state, frames.
+
+The same protocol as `session.Session` (the worker picks this class when the
+page asks for `?session=images`): JSON commands in, JSON replies out,
+`tick(budget_ms)` trains between messages, `frame()` packs every array into
+one float32 buffer. Only what differs is here: the image settings and views,
+the noise sliders, the history scrubber, training a set number of epochs
+with a progress bar, and the pretrained model to compare with.
+"""
+
+import json
+import math
+import time
+
+import numpy as np
+
+from .accel import MODES as BACKENDS, Accelerator
+from .gan import STAGES
+from .image_lab import FIELDS, GRID_COLS, GRID_ROWS, MODELS, ImageLab, ImageSettings, ImageSettingsError
+from .lab import LEVELS, DivergedError, LoadError
+from .session import MAX_TRAIN_COMMAND, SPEEDS, CommandError, Session, _finite, _pack
+
+FIELD_BY_NAME = {f.name: f for f in FIELDS}
+MAX_TARGET = 1_000_000
+# Session options (not part of the run's settings); each is (kind, allowed, default).
+OPTIONS = {
+    "speed": ("choice", tuple(SPEEDS), "fast"),
+    "slow_motion": ("bool", None, False),
+    "stage_ms": ("int", (200, 10_000), 1250),
+    "backend": ("choice", BACKENDS, "auto"),
+    "epochs_to_train": ("int", (0, MAX_TARGET), 0),   # 0: until paused
+    "latent_x": ("int", (0, 63), 0),                  # noise dims the latent map varies
+    "latent_y": ("int", (0, 63), 1),
+    "latent_cells": ("int", (2, 16), 8),
+    "compare": ("bool", None, False),
+}
+LABELS = {"speed": "speed", "slow_motion": "slow motion", "stage_ms": "time per stage", "backend": "compute",
+          "epochs_to_train": "epochs to train", "latent_x": "latent map: across", "latent_y": "latent map: down",
+          "latent_cells": "latent map size", "compare": "compare with pretrained"}
+VIEW_EVERY = 0.25     # seconds between history/log refreshes in frames while playing
+
+
+def _label(name):
+    field = FIELD_BY_NAME.get(name)
+    return field.label if field else LABELS.get(name, name.replace("_", " "))
+
+
+def _check_option(name, value):
+    kind, allowed, _ = OPTIONS[name]
+    label = _label(name)
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise CommandError(f"{label} must be on or off; got {value!r}")
+    elif kind == "choice":
+        if value not in allowed:
+            raise CommandError(f"{label} must be one of {', '.join(allowed)}; got {value!r}")
+    else:
+        low, high = allowed
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) \
+                or not low <= value <= high:
+            raise CommandError(f"{label} must be a whole number from {low} to {high}; got {value!r}")
+        value = int(value)
+    return value
+
+
+def schema():
+    """Settings, session options and what the page builds its views from."""
+    options = [{"name": n, "kind": k, "default": d, "label": _label(n),
+                **({"choices": list(a)} if k == "choice" else {}),
+                **({"low": a[0], "high": a[1]} if k == "int" else {})} for n, (k, a, d) in OPTIONS.items()]
+    stages = {net: [{"index": i + 1, "name": name, "description": text} for i, (name, text) in enumerate(steps)]
+              for net, steps in STAGES.items()}
+    return {"config": ImageSettings.schema(), "options": options, "stages": stages, "models": list(MODELS),
+            "pretrained": list(MODELS), "grid": {"rows": GRID_ROWS, "columns": GRID_COLS}}
+
+
+class ImageSession(Session):
+    """Session for the image lab (see session.Session for the protocol)."""
+
+    def __init__(self, settings=None, clock=time.perf_counter):
+        self.lab = ImageLab(settings or ImageSettings())
+        self.options = {name: default for name, (_, _, default) in OPTIONS.items()}
+        self.playing = False
+        self.clock = clock
+        self.build = 0
+        self._sent_build = -1
+        self._stages = None
+        self.stage = None
+        self._last_stage_at = 0.0
+        self._epoch_cost = 1e-3
+        self._rate_start = None
+        self._rate_epoch = 0
+        self._eps_window = []
+        self.target = None              # {"start", "end"}: epochs a "train N epochs" play runs
+        self.scrub = None               # index into the history shown instead of the live grid
+        self._history = None            # (time, history()) last sent
+        self._log = None
+        self._compare = None            # (model, arrays) of the pretrained model shown beside
+        self.accel = Accelerator()
+        self._accelerated = hasattr(self.lab, "gan") and hasattr(self.lab, "config")
+        if self._accelerated:
+            self.accel.adopt(self.lab)
+        self._apply_view()
+
+    # --- commands ---------------------------------------------------------
+    def command(self, text):
+        try:
+            return super().command(text)
+        except ImageSettingsError as e:         # not among the classes Session catches
+            return json.dumps({"ok": False, "error": str(e)})
+
+    def cmd_play(self, epochs=None):
+        """Play; with epochs_to_train set (or `epochs` given) stop after that many."""
+        count = self.options["epochs_to_train"] if epochs is None else epochs
+        if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_TARGET:
+            raise CommandError(f"epochs to train must be a whole number from 0 to {MAX_TARGET}")
+        epoch = self.lab.epoch
+        if count and not (self.target and self.target["start"] <= epoch < self.target["end"]):
+            self.target = {"start": epoch, "end": epoch + count}
+        elif not count:
+            self.target = None
+        self._set_playing(True)
+
+    def cmd_step(self, level="epoch"):
+        """One step while paused; in slow motion, one stage."""
+        if level not in LEVELS:
+            raise CommandError(f"step must be one of {', '.join(LEVELS)}; got {level!r}")
+        self._set_playing(False)
+        if self.options["slow_motion"]:
+            self._next_stage()
+        else:
+            self.lab.step(level)
+        return {"metrics": _finite_metrics(self.lab.metrics())}
+
+    def cmd_train(self, epochs=None):
+        """Train a given number of epochs at once (for scripts and tests)."""
+        if isinstance(epochs, bool) or not isinstance(epochs, int) or not 1 <= epochs <= MAX_TRAIN_COMMAND:
+            raise CommandError(f"train needs a whole number of epochs between 1 and {MAX_TRAIN_COMMAND}")
+        self._set_playing(False)
+        if self._accelerated:
+            self.accel.prepare(self.lab, self.options["backend"])
+        return {"metrics": _finite_metrics(self.lab.train(epochs))}
+
+    def cmd_toggle(self):
+        if self.playing:
+            self._set_playing(False)
+        else:
+            self.cmd_play()
+
+    def cmd_set(self, params=None):
+        """Change settings and options together, all or nothing."""
+        if not isinstance(params, dict) or not params:
+            raise CommandError("set needs a non-empty object of settings")
+        unknown = sorted(set(params) - set(FIELD_BY_NAME) - set(OPTIONS))
+        if unknown:
+            raise CommandError(f"unknown setting(s): {', '.join(unknown)}")
+        options = {k: _check_option(k, v) for k, v in params.items() if k in OPTIONS}
+        changes = {k: v for k, v in params.items() if k in FIELD_BY_NAME}
+        view = {**self.options, **options}
+        dims = changes.get("noise_dim", self.lab.settings.noise_dim)
+        if isinstance(dims, int) and not isinstance(dims, bool) and dims >= 2 \
+                and max(view["latent_x"], view["latent_y"]) >= dims:
+            raise CommandError(f"the latent map's dimensions must be below the noise dimensions ({dims})")
+        if view["latent_x"] == view["latent_y"] and dims >= 2:
+            raise CommandError("the latent map needs two different noise dimensions")
+        self.lab.settings.replace(**changes)           # validate before changing anything
+        result = self.lab.update(**changes) if changes else {"rebuilt": False, "changed": []}
+        if result["rebuilt"]:
+            self._restarted()
+        if "slow_motion" in options:
+            self._stages, self.stage = None, None
+        if "epochs_to_train" in options:
+            self.target = None
+        self.options.update(options)
+        self._rate_start = None
+        self._apply_view()
+        if options.get("compare") is False:
+            self._compare = None
+        return {**result, "config": self._config_dict(), "options": self.options}
+
+    def cmd_noise(self, z=None, label=None, randomise=False, reset=False):
+        """The sliders' noise vector (a list of noise_dim numbers) and the
+        digit asked for (conditional); randomise draws a new vector, reset
+        zeroes it. Returns the vector now in use."""
+        dims = self.lab.settings.noise_dim
+        if randomise:
+            z = np.random.default_rng().standard_normal(dims).clip(-2.5, 2.5).tolist()
+        elif reset:
+            z = [0.0] * dims
+        if z is not None:
+            if not isinstance(z, list) or len(z) != dims or not all(
+                    isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in z):
+                raise CommandError(f"the noise needs {dims} numbers")
+            self._slider_z = [float(v) for v in z]
+        if label is not None:
+            if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label <= 9:
+                raise CommandError(f"the digit must be a whole number from 0 to 9; got {label!r}")
+            self._slider_class = label
+        self._apply_view()
+        return {"noise": self._noise_state()}
+
+    def cmd_scrub(self, index=None):
+        """Show the kept grid number `index` (0 = oldest) instead of the live
+        one; None goes back to live."""
+        if index is None:
+            self.scrub = None
+            return {"scrub": None}
+        count = len(self.lab.history()["epoch"])
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < max(count, 1) or not count:
+            raise CommandError(f"the history holds {count} grids: pick one from 0 to {max(count - 1, 0)}")
+        self.scrub = index
+        return {"scrub": index}
+
+    def cmd_nearest(self, index=None):
+        """The nearest real image to fake number `index` of the grid."""
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < GRID_ROWS * GRID_COLS:
+            raise CommandError(f"index must be a whole number from 0 to {GRID_ROWS * GRID_COLS - 1}")
+        arrays = self.lab.frame()
+        found = self.lab.nearest(arrays["grid"][index])
+        return {"index": int(found["index"]), "label": int(found["label"]), "distance": float(found["distance"]),
+                "score": float(arrays["grid_score"][index])}
+
+    def cmd_reset(self, new_seed=False):
+        if new_seed:
+            self.lab.update(seed=(self.lab.settings.seed * 1103515245 + 12345) % (2**31 - 1))
+        else:
+            self.lab.reset()
+        self._restarted()
+        return {"config": self._config_dict()}
+
+    def cmd_recommended(self):
+        raise CommandError("the image lab has no recommended settings beyond its defaults: reset them instead")
+
+    def cmd_pretrained(self, model=None, distribution=None):
+        name = model or distribution or self.lab.settings.model
+        if name not in MODELS:
+            raise CommandError(f"there are pretrained models for: {', '.join(MODELS)}; got {name!r}")
+        self.lab = ImageLab.pretrained(name)
+        self._restarted()
+        return {"config": self._config_dict(), "metrics": _finite_metrics(self.lab.metrics())}
+
+    def cmd_state(self):
+        return {"config": self._config_dict(), "options": self.options, "playing": self.playing,
+                "metrics": _finite_metrics(self.lab.metrics()), "epochs_per_second": self.epochs_per_second(),
+                "target": self.target, "noise": self._noise_state(), "compute": self._compute(full=True)}
+
+    def cmd_schema(self):
+        return schema()
+
+    def load_bytes(self, blob):
+        if hasattr(blob, "to_bytes"):
+            blob = blob.to_bytes()
+        try:
+            lab = ImageLab.load(blob)
+        except (LoadError, ImageSettingsError, ValueError) as e:
+            return json.dumps({"ok": False, "error": str(e)})
+        self.lab = lab
+        self._set_playing(False)
+        self._restarted()
+        return json.dumps({"ok": True, "config": self._config_dict(), "metrics": _finite_metrics(lab.metrics())})
+
+    @staticmethod
+    def thumbnails(count=0, seed=0):
+        """The image page has no distribution picker: nothing to draw."""
+        return _pack({}, {"none": np.zeros(1, np.float32)})
+
+    # --- training ---------------------------------------------------------
+    def _restarted(self):
+        super()._restarted()
+        self.target = None
+        self.scrub = None
+        self._history = self._log = None
+        self._compare = None
+        if self._accelerated:
+            self.accel.adopt(self.lab)
+        self._apply_view()
+
+    def tick(self, budget_ms=15.0):
+        if not self._accelerated:
+            return self._tick_plain(budget_ms)
+        status = json.loads(super().tick(budget_ms))
+        return json.dumps(self._after_training(status))
+
+    def _tick_plain(self, budget_ms):
+        """tick() for a lab the accelerator cannot drive (numpy products)."""
+        if not self.playing:
+            return '{"playing": false, "epochs": 0}'
+        try:
+            if self.options["slow_motion"]:
+                if self.clock() - self._last_stage_at >= self.options["stage_ms"] / 1000:
+                    self._next_stage()
+                return json.dumps({"playing": True, "epochs": 0})
+            done = self._train_for(budget_ms / 1000)
+            return json.dumps(self._after_training({"playing": True, "epochs": done}))
+        except DivergedError as e:
+            self._set_playing(False)
+            return json.dumps({"playing": False, "epochs": 0, "error": str(e)})
+
+    def _after_training(self, status):
+        if self.target and self.lab.epoch >= self.target["end"] and self.playing:
+            self._set_playing(False)
+            status["playing"] = False
+            status["done"] = True
+        return status
+
+    def _allowed_epochs(self, now):
+        allowed = super()._allowed_epochs(now)
+        if self.target:
+            allowed = min(allowed, max(0, self.target["end"] - self.lab.epoch))
+        return allowed
+
+    def _compute(self, full=False):
+        if self._accelerated:
+            return self.accel.describe(full=full, mode=self.options["backend"])
+        return {"requested": self.options["backend"], "using": "numpy", "label": "numpy (CPU)"}
+
+    # --- views ------------------------------------------------------------
+    def _apply_view(self):
+        dims = self.lab.settings.noise_dim
+        z = getattr(self, "_slider_z", None)
+        if z is None or len(z) != dims:
+            self._slider_z = [0.0] * dims
+        self._slider_class = getattr(self, "_slider_class", 0)
+        latent = (min(self.options["latent_x"], dims - 1), min(self.options["latent_y"], max(dims - 1, 0)))
+        if dims >= 2 and latent[0] == latent[1]:
+            latent = (0, 1)
+        self.lab.set_view(latent_dims=latent, latent_cells=self.options["latent_cells"],
+                          latent_class=self._slider_class, slider_z=self._slider_z, slider_class=self._slider_class)
+
+    def _noise_state(self):
+        return {"z": self._slider_z, "label": self._slider_class}
+
+    def _config_dict(self):
+        return self.lab.settings.to_dict()
+
+    def _compare_arrays(self):
+        model = self.lab.settings.model
+        if self._compare is None or self._compare[0] != model:
+            other = ImageLab.pretrained(model)
+            arrays = other.frame()
+            self._compare = (model, {"compare_grid": arrays["grid"], "compare_score": arrays["grid_score"]},
+                             int(other.epoch))
+        return self._compare
+
+    def frame(self):
+        """(header JSON, one float32 buffer): the live grid and its scores,
+        reads and nearest real images, the latent map, the slider image, the
+        class shares; static arrays (the dataset) after a restart; the kept
+        grid being scrubbed to; the pretrained grid when comparing; the
+        current slow-motion stage."""
+        lab = self.lab
+        arrays = dict(lab.frame())
+        static = self._sent_build != self.build
+        if static:
+            arrays.update({"dataset_" + k: v for k, v in lab.dataset().items()})
+            self._sent_build = self.build
+        now = self.clock()
+        if not self.playing or self._history is None or now - self._history[0] >= VIEW_EVERY:
+            history = lab.history()
+            log = lab.log()
+            self._history = (now, {"epochs": [int(e) for e in history["epoch"]], "every": int(history["every"])})
+            self._log = log
+        history_header = self._history[1]
+        for name, values in self._log.items():
+            arrays["log_" + name] = values
+        if self.scrub is not None:
+            history = lab.history()
+            index = min(self.scrub, len(history["epoch"]) - 1)
+            if index >= 0:
+                arrays["history_grid"] = history["grid"][index].astype(np.float32) / 255
+                arrays["history_score"] = history["score"][index].astype(np.float32) / 255
+                history_header = {**history_header, "shown": index, "shown_epoch": int(history["epoch"][index])}
+        compare = None
+        if self.options["compare"]:
+            model, extra, epoch = self._compare_arrays()
+            arrays.update(extra)
+            compare = {"model": model, "epoch": epoch}
+        header = {"metrics": _finite_metrics(lab.metrics()), "playing": self.playing, "build": self.build,
+                  "static": static, "epochs_per_second": self.epochs_per_second(),
+                  "config": self._config_dict(), "options": self.options, "target": self.target,
+                  "history": history_header, "noise": self._noise_state(), "compare": compare,
+                  "compute": self._compute()}
+        if self.stage is not None:
+            s = self.stage
+            header["stage"] = {"net": s.net, "index": s.index, "name": s.name, "description": s.description,
+                               **{k: v for k, v in s.data.items() if isinstance(v, float)}}
+            for k, v in s.data.items():
+                if not isinstance(v, float):
+                    arrays["stage_" + k] = v
+        return _pack(header, arrays)
+
+
+def _finite_metrics(metrics):
+    """metrics() with NaN/inf as null, the digits figures too."""
+    digits = metrics.get("digits") or {}
+    out = _finite({k: v for k, v in metrics.items() if k != "digits"})
+    out["digits"] = {k: (None if v is None or (isinstance(v, float) and not math.isfinite(v)) else v)
+                     for k, v in digits.items()}
+    return out
