@@ -93,8 +93,9 @@ class ImageSession(Session):
         self._eps_window = []
         self.target = None              # {"start", "end"}: epochs a "train N epochs" play runs
         self.scrub = None               # index into the history shown instead of the live grid
-        self._history = None            # (time, history()) last sent
+        self._history = None            # (time, header part) last sent
         self._log = None
+        self._nearest = None            # (time, arrays): nearest real images, refreshed every VIEW_EVERY
         self._compare = None            # (model, arrays) of the pretrained model shown beside
         self.accel = Accelerator()
         self._accelerated = hasattr(self.lab, "gan") and hasattr(self.lab, "config")
@@ -164,6 +165,8 @@ class ImageSession(Session):
         if view["latent_x"] == view["latent_y"] and dims >= 2:
             raise CommandError("the latent map needs two different noise dimensions")
         self.lab.settings.replace(**changes)           # validate before changing anything
+        if options.get("compare") and not changes.get("model"):
+            self._compare_arrays()                      # LoadError (no pretrained model) changes nothing
         result = self.lab.update(**changes) if changes else {"rebuilt": False, "changed": []}
         if result["rebuilt"]:
             self._restarted()
@@ -180,23 +183,24 @@ class ImageSession(Session):
 
     def cmd_noise(self, z=None, label=None, randomise=False, reset=False):
         """The sliders' noise vector (a list of noise_dim numbers) and the
-        digit asked for (conditional); randomise draws a new vector, reset
-        zeroes it. Returns the vector now in use."""
+        digit asked for (conditional); randomise draws a new vector from the
+        noise distribution, reset zeroes it. Returns the vector in use."""
         dims = self.lab.settings.noise_dim
         if randomise:
-            z = np.random.default_rng().standard_normal(dims).clip(-2.5, 2.5).tolist()
+            rng = np.random.default_rng()
+            z = (rng.standard_normal(dims).clip(-2.5, 2.5) if self.lab.settings.noise_type == "gaussian"
+                 else rng.uniform(-1, 1, dims)).tolist()
         elif reset:
             z = [0.0] * dims
-        if z is not None:
-            if not isinstance(z, list) or len(z) != dims or not all(
-                    isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in z):
-                raise CommandError(f"the noise needs {dims} numbers")
-            self._slider_z = [float(v) for v in z]
+        if z is not None and (not isinstance(z, list) or len(z) != dims or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in z)):
+            raise CommandError(f"the noise needs {dims} numbers, one per noise dimension")
         if label is not None:
             if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label <= 9:
                 raise CommandError(f"the digit must be a whole number from 0 to 9; got {label!r}")
-            self._slider_class = label
-        self._apply_view()
+            if self.lab.settings.model != "conditional":
+                raise CommandError("a digit can only be chosen for the conditional model")
+        self.lab.set_view(slider_z=z, label=label)
         return {"noise": self._noise_state()}
 
     def cmd_scrub(self, index=None):
@@ -206,8 +210,8 @@ class ImageSession(Session):
             self.scrub = None
             return {"scrub": None}
         count = len(self.lab.history()["epoch"])
-        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < max(count, 1) or not count:
-            raise CommandError(f"the history holds {count} grids: pick one from 0 to {max(count - 1, 0)}")
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < count:
+            raise CommandError(f"the history holds {count} grids: pick one from 0 to {count - 1}")
         self.scrub = index
         return {"scrub": index}
 
@@ -269,7 +273,7 @@ class ImageSession(Session):
         super()._restarted()
         self.target = None
         self.scrub = None
-        self._history = self._log = None
+        self._history = self._log = self._nearest = None
         self._compare = None
         if self._accelerated:
             self.accel.adopt(self.lab)
@@ -316,19 +320,18 @@ class ImageSession(Session):
 
     # --- views ------------------------------------------------------------
     def _apply_view(self):
+        """The latent map's options onto the lab's view (dims clipped to the noise)."""
         dims = self.lab.settings.noise_dim
-        z = getattr(self, "_slider_z", None)
-        if z is None or len(z) != dims:
-            self._slider_z = [0.0] * dims
-        self._slider_class = getattr(self, "_slider_class", 0)
-        latent = (min(self.options["latent_x"], dims - 1), min(self.options["latent_y"], max(dims - 1, 0)))
-        if dims >= 2 and latent[0] == latent[1]:
-            latent = (0, 1)
-        self.lab.set_view(latent_dims=latent, latent_cells=self.options["latent_cells"],
-                          latent_class=self._slider_class, slider_z=self._slider_z, slider_class=self._slider_class)
+        if dims == 1:
+            latent = (0,)
+        else:
+            x, y = min(self.options["latent_x"], dims - 1), min(self.options["latent_y"], dims - 1)
+            latent = (x, y) if x != y else (0, 1)
+        self.lab.set_view(latent_dims=latent, latent_cells=self.options["latent_cells"])
 
     def _noise_state(self):
-        return {"z": self._slider_z, "label": self._slider_class}
+        view = self.lab.view()
+        return {"z": view["slider_z"], "label": view["label"]}
 
     def _config_dict(self):
         return self.lab.settings.to_dict()
@@ -349,12 +352,21 @@ class ImageSession(Session):
         grid being scrubbed to; the pretrained grid when comparing; the
         current slow-motion stage."""
         lab = self.lab
-        arrays = dict(lab.frame())
-        static = self._sent_build != self.build
-        if static:
-            arrays.update({"dataset_" + k: v for k, v in lab.dataset().items()})
-            self._sent_build = self.build
         now = self.clock()
+        # The nearest real images cost a 100 x 1,797 x 64 product: while
+        # playing they are refreshed every VIEW_EVERY seconds (the page keeps
+        # the last ones), when paused they come with every frame.
+        due = not self.playing or self._nearest is None or now - self._nearest[0] >= VIEW_EVERY
+        arrays = dict(lab.frame(nearest=due))
+        if due:
+            self._nearest = (now, lab.epoch)
+        static = self._sent_build != self.build
+        real_digits = None
+        if static:
+            data = lab.dataset()
+            real_digits = data.pop("real_digits", None)
+            arrays.update({"dataset_" + k: v for k, v in data.items()})
+            self._sent_build = self.build
         if not self.playing or self._history is None or now - self._history[0] >= VIEW_EVERY:
             history = lab.history()
             log = lab.log()
@@ -379,6 +391,7 @@ class ImageSession(Session):
                   "static": static, "epochs_per_second": self.epochs_per_second(),
                   "config": self._config_dict(), "options": self.options, "target": self.target,
                   "history": history_header, "noise": self._noise_state(), "compare": compare,
+                  "nearest_epoch": self._nearest[1], "real_digits": real_digits,
                   "compute": self._compute()}
         if self.stage is not None:
             s = self.stage
