@@ -409,4 +409,5 @@ def _finite_metrics(metrics):
     out = _finite({k: v for k, v in metrics.items() if k != "digits"})
     out["digits"] = {k: (None if v is None or (isinstance(v, float) and not math.isfinite(v)) else v)
                      for k, v in digits.items()}
+    out["digits"].setdefault("label_agreement", None)   # a vanilla G is asked for no digit
     return out

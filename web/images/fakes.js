@@ -11,7 +11,8 @@ import { drawDigit } from './ink.js';
 
 export function createFakes({ element, compareElement, compareColumn, compareCaption, caption, tooltip, history,
   historyText, historyLive, api, messages }) {
-  let last = null;          // the last frame's arrays
+  let last = null;          // the last frame
+  let nearest = null;       // the last nearest real images (frames carry them every 0.25 s while playing)
   const tipFake = el('canvas', { class: 'digit-tip', width: 48, height: 48 });
   const tipReal = el('canvas', { class: 'digit-tip', width: 48, height: 48 });
   const tipText = el('div', { class: 'tip-text' });
@@ -26,12 +27,12 @@ export function createFakes({ element, compareElement, compareColumn, compareCap
     }
     const a = last.arrays;
     drawDigit(tipFake, a.grid.data, i * 64, 'fake');
-    drawDigit(tipReal, a.grid_nearest.data, i * 64, 'real');
+    if (nearest) drawDigit(tipReal, nearest.grid_nearest.data, i * 64, 'real');
     const asked = a.grid_class?.data[i];
     tipText.replaceChildren(
       el('div', { text: `D's score: ${fmt(a.grid_score.data[i], 2)} (${a.grid_score.data[i] >= 0.5 ? 'looks real' : 'looks fake'})` }),
       el('div', { text: `reads as ${a.grid_read.data[i]} (p ${fmt(a.grid_confidence.data[i], 2)})${asked >= 0 ? `, asked for ${asked}` : ''}` }),
-      el('div', { text: `nearest real: #${fmtInt(a.grid_nearest_index.data[i])}, distance ${fmt(a.grid_nearest_distance.data[i], 3)}` }));
+      el('div', { text: nearest ? `nearest real: #${fmtInt(nearest.grid_nearest_index.data[i])}, distance ${fmt(nearest.grid_nearest_distance.data[i], 3)}` : '' }));
     tooltip.hidden = false;
     const box = tooltip.parentElement.getBoundingClientRect();
     const x = event.clientX - box.left + 14;
@@ -86,6 +87,12 @@ export function createFakes({ element, compareElement, compareColumn, compareCap
     },
     update(frame) {
       last = frame;
+      const a = frame.arrays;
+      if (frame.header.build !== nearest?.build) nearest = null;
+      if (a.grid_nearest) {
+        nearest = { build: frame.header.build, grid_nearest: a.grid_nearest, grid_nearest_index: a.grid_nearest_index,
+          grid_nearest_distance: a.grid_nearest_distance };
+      }
       const h = frame.header;
       shownIndex = h.history.shown ?? null;
       refresh();

@@ -33,7 +33,7 @@ export function createImageGrid(element, { columns, rows, ink = 'fake', captions
     min_border: 0, outline_line_color: null, background_fill_color: '#ffffff', border_fill_color: null,
   });
   fig.center = [];
-  const imageSource = new Bokeh.ColumnDataSource({ data: { image: [] } });
+  const imageSource = new Bokeh.ColumnDataSource({ data: { image: [], dw: [], dh: [] } });
   const image = fig.image_rgba({ image: { field: 'image' }, x: 0, y: 0, dw: { field: 'dw' }, dh: { field: 'dh' },
     source: imageSource });
   const textSource = new Bokeh.ColumnDataSource({ data: { x: [], y: [], text: [], color: [] } });

@@ -80,13 +80,12 @@ export function createImageMetrics(container, { capacity = 1500 } = {}) {
     'aria-label': 'Upper bound of the loss chart' });
   const showAll = el('button', { type: 'button', class: 'small', id: 'loss-all', text: 'show all' });
   const lossPlot = el('div', { class: 'chart', id: 'chart-losses' });
-  const overviewPlot = el('div', { class: 'chart overview', id: 'chart-overview' });
   container.append(el('div', { class: 'metric-block', dataset: { control: 'metrics-losses' } },
     el('h3', { text: 'Losses' }), lossReadout.box,
     el('div', { class: 'chart-controls' },
       el('label', {}, 'rolling average ', windowInput, ' ', windowText, ' points'),
       el('label', {}, 'upper bound ', boundInput), showAll),
-    lossPlot, overviewPlot));
+    lossPlot));
 
   const x = new Bokeh.Range1d({ start: 0, end: 1 });
   const y = new Bokeh.Range1d({ start: 0, end: 1 });
@@ -112,8 +111,9 @@ export function createImageMetrics(container, { capacity = 1500 } = {}) {
   rangeTool.overlay.fill_color = COLORS.discriminator;
   rangeTool.overlay.fill_alpha = 0.15;
   overviewFig.add_tools(rangeTool);
-  Bokeh.Plotting.show(lossFig, lossPlot).then((v) => views.push(v));
-  Bokeh.Plotting.show(overviewFig, overviewPlot).then((v) => views.push(v));
+  // One document for both: the range tool's x range is a model they share.
+  const lossColumn = new Bokeh.Column({ children: [lossFig, overviewFig], sizing_mode: 'stretch_width' });
+  Bokeh.Plotting.show(lossColumn, lossPlot).then((v) => views.push(v));
 
   // The big chart follows the whole run until the window is dragged.
   let zoomed = false;
