@@ -33,6 +33,7 @@ from .digits import CLASSES, PIXELS, load_digits
 from .image_gan import ImageGAN
 from .image_settings import FIELDS, MODELS, STRUCTURAL, ImageSettings, ImageSettingsError  # noqa: F401
 from .lab import DivergedError, LoadError
+from .losses import Loss
 
 GRID_ROWS = GRID_COLS = 10       # the fixed-noise grid: 100 fakes; conditional: row r asks for class r
 GRID = GRID_ROWS * GRID_COLS
@@ -339,9 +340,11 @@ class ImageLab:
         gan, loss = self.gan, self.gan.loss
         with np.errstate(all="ignore"):
             fake = gan.generate(self._grid_noise, self._grid_class)
-            real_scores = gan.score(self.digits.images[self._frame_real], self.digits.labels[self._frame_real])
             fake_scores = gan.score(fake, self._grid_class)
-            calibration = loss.calibrate(real_scores, fake_scores)
+            calibration = None
+            if type(loss).calibrate is not Loss.calibrate:      # only the critic's scores need a scale
+                real_scores = gan.score(self.digits.images[self._frame_real], self.digits.labels[self._frame_real])
+                calibration = loss.calibrate(real_scores, fake_scores)
             classes, probs = self.reader.read(fake)
         self._grid_eval = {"key": key, "grid": fake, "grid_score": loss.prob(fake_scores, calibration),
                            "read": classes, "confidence": probs,
