@@ -1,7 +1,7 @@
 """Make what the image lab ships besides the digits: the digit reader and
 the pretrained vanilla and conditional models.
 
-    python scripts/make_pretrained_images.py [--epochs N] [--skip-reader] [vanilla] [conditional]
+    python scripts/make_pretrained_images.py [--epochs N] [--skip-reader | --reader-only] [vanilla] [conditional]
 
 - ganlab_wasm/assets/digit_classifier.npz: the reader (classifier.py),
   trained on 80% of the digits (stratified split, seed 0); its accuracy on
@@ -62,8 +62,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=30_000)
     parser.add_argument("--skip-reader", action="store_true", help="keep the shipped reader")
-    parser.add_argument("models", nargs="*", default=list(PRETRAINED))
+    parser.add_argument("--reader-only", action="store_true", help="make the reader, no models")
+    parser.add_argument("models", nargs="*", default=list(PRETRAINED), help=", ".join(PRETRAINED))
     args = parser.parse_args()
+    unknown = set(args.models) - set(PRETRAINED)
+    if unknown:
+        parser.error(f"no such model: {', '.join(sorted(unknown))} (there are: {', '.join(PRETRAINED)})")
+    if args.reader_only:
+        args.models = []
     if not args.skip_reader:
         make_reader()
     for model in args.models:

@@ -83,15 +83,25 @@ def test_the_shipped_reader_reads_real_digits_and_not_junk():
     _, test = split(d)
     assert reader.accuracy(d.images[test], d.labels[test]) >= 0.95    # held out from its training
     classes, probs = reader.read(d.images[test])
-    assert np.mean(probs >= 0.8) >= 0.85
+    assert np.mean(probs >= 0.8) >= 0.9
     rng = np.random.default_rng(0)
     _, p = reader.read(junk(rng, 300))
     assert np.mean(p >= 0.8) < 0.02
-    # 50/50 blends of two different classes are mostly not read with confidence
+
+
+def test_a_mixup_reader_rejects_blends_the_plain_one_takes_for_digits():
+    d = load_digits()
+    train, test = split(d)
+    rng = np.random.default_rng(0)
     a, b = rng.integers(0, len(test), (2, 400))
     keep = d.labels[test][a] != d.labels[test][b]
-    _, p = reader.read(0.5 * d.images[test][a][keep] + 0.5 * d.images[test][b][keep])
-    assert np.mean(p >= 0.8) < 0.3
+    blends = 0.5 * d.images[test][a][keep] + 0.5 * d.images[test][b][keep]
+    plain = train_classifier(d.images[train], d.labels[train], steps=1500, seed=1)
+    strict = train_classifier(d.images[train], d.labels[train], steps=1500, seed=1, mixup=0.5)
+    plain_sure = np.mean(plain.read(blends)[1] >= 0.8)
+    strict_sure = np.mean(strict.read(blends)[1] >= 0.8)
+    assert strict_sure < 0.15 and strict_sure < plain_sure / 2
+    assert strict.accuracy(d.images[test], d.labels[test]) >= 0.95
 
 
 def test_training_the_reader_from_scratch_learns_and_round_trips():
