@@ -60,6 +60,7 @@ EMBED_SOURCES = ["ganlab_embed/__init__.py"]   # the PyScript client (no numpy, 
 # changes its bytes, so browsers install it and it replaces the old cache.
 SERVICE_WORKER = "sw.js"
 SCHEMA_MODULE = "schema.js"   # made from ganlab_wasm/schema.py
+IMAGE_SCHEMA_MODULE = "image-schema.js"   # the image lab's (export_images())
 BUILD_ID_MARK = "__GANLAB_BUILD_ID__"
 # The image lab's data: the 1,797 8x8 handwritten digits scikit-learn ships in
 # its wheel (UCI optdigits, CC BY 4.0). Pinned by release and by the sha256 of
@@ -448,10 +449,9 @@ def package_version() -> str:
     return m.group(1)
 
 
-def schema_module_text() -> str:
-    """dist/schema.js: the lab's vocabulary (ganlab_wasm/schema.py's export()) as
-    an ES module, so pages build their API, embed protocol and URL state from it
-    before Python is up. schema.py is loaded by path: it needs no numpy."""
+def _schema_module(export_name: str) -> str:
+    """An ES module of one of ganlab_wasm/schema.py's exports; schema.py is
+    loaded by path: it needs no numpy."""
     spec = importlib.util.spec_from_file_location("ganlab_schema", ROOT / PACKAGE / "schema.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module          # dataclasses look their module up
@@ -459,9 +459,21 @@ def schema_module_text() -> str:
         spec.loader.exec_module(module)
     finally:
         del sys.modules[spec.name]
-    data = json.dumps(module.export(), indent=1, allow_nan=False)
+    data = json.dumps(getattr(module, export_name)(), indent=1, allow_nan=False)
     return ("// Made by build.py from ganlab_wasm/schema.py: do not edit.\n"
             f"export default Object.freeze({data});\n")
+
+
+def schema_module_text() -> str:
+    """dist/schema.js: the lab's vocabulary (ganlab_wasm/schema.py's export()) as
+    an ES module, so pages build their API, embed protocol and URL state from it
+    before Python is up."""
+    return _schema_module("export")
+
+
+def image_schema_module_text() -> str:
+    """dist/image-schema.js: the image lab's options, commands and frame layout."""
+    return _schema_module("export_images")
 
 
 def package_files(package_data: list[str]) -> list[Path]:
@@ -559,6 +571,7 @@ def build(out: Path, wheelhouse: str | None, refresh_digits: bool = False) -> di
         dist.copy(bokeh_js / name, f"bokeh/{name}")
     dist.write(wheel_name, wheel_bytes)
     dist.write(SCHEMA_MODULE, schema_module_text().encode())
+    dist.write(IMAGE_SCHEMA_MODULE, image_schema_module_text().encode())
     for path in sorted((ROOT / "web").rglob("*")):
         name = path.relative_to(ROOT / "web").as_posix()
         if path.is_file() and name != SERVICE_WORKER and not any(p.startswith(".") for p in Path(name).parts):

@@ -14,63 +14,35 @@ import time
 
 import numpy as np
 
-from .accel import MODES as BACKENDS, Accelerator
+from . import schema as vocabulary
+from .accel import Accelerator
+from .config import ConfigError
 from .gan import STAGES
 from .image_lab import FIELDS, GRID_COLS, GRID_ROWS, MODELS, ImageLab, ImageSettings, ImageSettingsError
-from .lab import LEVELS, DivergedError, LoadError
-from .session import MAX_TRAIN_COMMAND, SPEEDS, CommandError, Session, _finite, _pack
+from .lab import DivergedError, LoadError
+from .schema import IMAGE_COMMAND_BY_NAME, IMAGE_OPTION_BY_NAME, IMAGE_OPTIONS, CommandArgsError
+from .session import CommandError, Session, _finite, _pack
 
 FIELD_BY_NAME = {f.name: f for f in FIELDS}
-MAX_TARGET = 1_000_000
-# Session options (not part of the run's settings); each is (kind, allowed, default).
-OPTIONS = {
-    "speed": ("choice", tuple(SPEEDS), "fast"),
-    "slow_motion": ("bool", None, False),
-    "stage_ms": ("int", (200, 10_000), 1250),
-    "backend": ("choice", BACKENDS, "auto"),
-    "epochs_to_train": ("int", (0, MAX_TARGET), 0),   # 0: until paused
-    "latent_x": ("int", (0, 63), 0),                  # noise dims the latent map varies
-    "latent_y": ("int", (0, 63), 1),
-    "latent_cells": ("int", (2, 16), 8),
-    "compare": ("bool", None, False),
-}
-LABELS = {"speed": "speed", "slow_motion": "slow motion", "stage_ms": "time per stage", "backend": "compute",
-          "epochs_to_train": "epochs to train", "latent_x": "latent map: across", "latent_y": "latent map: down",
-          "latent_cells": "latent map size", "compare": "compare with pretrained"}
+OPTIONS = {o.name: o for o in IMAGE_OPTIONS}
 VIEW_EVERY = 0.25     # seconds between history/log refreshes in frames while playing
 
 
-def _label(name):
-    field = FIELD_BY_NAME.get(name)
-    return field.label if field else LABELS.get(name, name.replace("_", " "))
-
-
 def _check_option(name, value):
-    kind, allowed, _ = OPTIONS[name]
-    label = _label(name)
-    if kind == "bool":
-        if not isinstance(value, bool):
-            raise CommandError(f"{label} must be on or off; got {value!r}")
-    elif kind == "choice":
-        if value not in allowed:
-            raise CommandError(f"{label} must be one of {', '.join(allowed)}; got {value!r}")
-    else:
-        low, high = allowed
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) \
-                or not low <= value <= high:
-            raise CommandError(f"{label} must be a whole number from {low} to {high}; got {value!r}")
-        value = int(value)
-    return value
+    """An option's value checked by its schema entry; the message uses the page's label."""
+    option = IMAGE_OPTION_BY_NAME[name]
+    try:
+        return option.check(value)
+    except ConfigError as e:
+        raise CommandError(str(e).replace(name, option.label, 1)) from None
 
 
 def schema():
-    """Settings, session options and what the page builds its views from."""
-    options = [{"name": n, "kind": k, "default": d, "label": _label(n),
-                **({"choices": list(a)} if k == "choice" else {}),
-                **({"low": a[0], "high": a[1]} if k == "int" else {})} for n, (k, a, d) in OPTIONS.items()]
+    """The image vocabulary (schema.py's export_images, with ImageSettings'
+    fields as "config") and what the page builds its views from."""
     stages = {net: [{"index": i + 1, "name": name, "description": text} for i, (name, text) in enumerate(steps)]
               for net, steps in STAGES.items()}
-    return {"config": ImageSettings.schema(), "options": options, "stages": stages, "models": list(MODELS),
+    return {**vocabulary.export_images(ImageSettings.schema()), "stages": stages, "models": list(MODELS),
             "pretrained": list(MODELS), "grid": {"rows": GRID_ROWS, "columns": GRID_COLS}}
 
 
@@ -79,7 +51,7 @@ class ImageSession(Session):
 
     def __init__(self, settings=None, clock=time.perf_counter):
         self.lab = ImageLab(settings or ImageSettings())
-        self.options = {name: default for name, (_, _, default) in OPTIONS.items()}
+        self.options = {o.name: o.default for o in IMAGE_OPTIONS}
         self.playing = False
         self.clock = clock
         self.build = 0
@@ -105,53 +77,60 @@ class ImageSession(Session):
 
     # --- commands ---------------------------------------------------------
     def command(self, text):
+        """As Session.command, with the image lab's commands (schema.IMAGE_COMMANDS)."""
         try:
-            return super().command(text)
-        except ImageSettingsError as e:         # not among the classes Session catches
+            message = json.loads(text)
+            if not isinstance(message, dict) or not isinstance(message.get("cmd"), str):
+                raise CommandError("a command is a JSON object with a string 'cmd'")
+            spec = IMAGE_COMMAND_BY_NAME.get(message["cmd"])
+            if spec is None or spec.where != "session":
+                raise CommandError(f"unknown command {message['cmd']!r}")
+            args = spec.check_args({k: v for k, v in message.items() if k not in ("cmd", "id")})
+            result = getattr(self, "cmd_" + spec.name)(**args)
+            return json.dumps({"ok": True, **(result or {})})
+        except (CommandError, ConfigError, LoadError, DivergedError) as e:
             return json.dumps({"ok": False, "error": str(e)})
+        except CommandArgsError as e:
+            return json.dumps({"ok": False, "error": f"bad arguments: {e}"})
+        except json.JSONDecodeError:
+            return json.dumps({"ok": False, "error": "a command must be valid JSON"})
 
     def cmd_play(self, epochs=None):
         """Play; with epochs_to_train set (or `epochs` given) stop after that many."""
         count = self.options["epochs_to_train"] if epochs is None else epochs
-        if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_TARGET:
-            raise CommandError(f"epochs to train must be a whole number from 0 to {MAX_TARGET}")
         epoch = self.lab.epoch
         if count and not (self.target and self.target["start"] <= epoch < self.target["end"]):
             self.target = {"start": epoch, "end": epoch + count}
         elif not count:
             self.target = None
         self._set_playing(True)
+        return {"playing": True}
 
     def cmd_step(self, level="epoch"):
         """One step while paused; in slow motion, one stage."""
-        if level not in LEVELS:
-            raise CommandError(f"step must be one of {', '.join(LEVELS)}; got {level!r}")
         self._set_playing(False)
         if self.options["slow_motion"]:
             self._next_stage()
         else:
             self.lab.step(level)
-        return {"metrics": _finite_metrics(self.lab.metrics())}
+        return {"metrics": _finite_metrics(self.lab.metrics()), "playing": False}
 
-    def cmd_train(self, epochs=None):
+    def cmd_train(self, epochs):
         """Train a given number of epochs at once (for scripts and tests)."""
-        if isinstance(epochs, bool) or not isinstance(epochs, int) or not 1 <= epochs <= MAX_TRAIN_COMMAND:
-            raise CommandError(f"train needs a whole number of epochs between 1 and {MAX_TRAIN_COMMAND}")
         self._set_playing(False)
         if self._accelerated:
             self.accel.prepare(self.lab, self.options["backend"])
-        return {"metrics": _finite_metrics(self.lab.train(epochs))}
+        return {"metrics": _finite_metrics(self.lab.train(epochs)), "playing": False}
 
     def cmd_toggle(self):
         if self.playing:
             self._set_playing(False)
         else:
             self.cmd_play()
+        return {"playing": self.playing}
 
-    def cmd_set(self, params=None):
+    def cmd_set(self, params):
         """Change settings and options together, all or nothing."""
-        if not isinstance(params, dict) or not params:
-            raise CommandError("set needs a non-empty object of settings")
         unknown = sorted(set(params) - set(FIELD_BY_NAME) - set(OPTIONS))
         if unknown:
             raise CommandError(f"unknown setting(s): {', '.join(unknown)}")
@@ -196,8 +175,6 @@ class ImageSession(Session):
                 isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in z)):
             raise CommandError(f"the noise needs {dims} numbers, one per noise dimension")
         if label is not None:
-            if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label <= 9:
-                raise CommandError(f"the digit must be a whole number from 0 to 9; got {label!r}")
             if self.lab.settings.model != "conditional":
                 raise CommandError("a digit can only be chosen for the conditional model")
         self.lab.set_view(slider_z=z, label=label)
@@ -215,10 +192,8 @@ class ImageSession(Session):
         self.scrub = index
         return {"scrub": index}
 
-    def cmd_nearest(self, index=None):
+    def cmd_nearest(self, index):
         """The nearest real image to fake number `index` of the grid."""
-        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < GRID_ROWS * GRID_COLS:
-            raise CommandError(f"index must be a whole number from 0 to {GRID_ROWS * GRID_COLS - 1}")
         arrays = self.lab.frame()
         found = self.lab.nearest(arrays["grid"][index])
         return {"index": int(found["index"]), "label": int(found["label"]), "distance": float(found["distance"]),
@@ -232,13 +207,8 @@ class ImageSession(Session):
         self._restarted()
         return {"config": self._config_dict()}
 
-    def cmd_recommended(self):
-        raise CommandError("the image lab has no recommended settings beyond its defaults: reset them instead")
-
-    def cmd_pretrained(self, model=None, distribution=None):
-        name = model or distribution or self.lab.settings.model
-        if name not in MODELS:
-            raise CommandError(f"there are pretrained models for: {', '.join(MODELS)}; got {name!r}")
+    def cmd_pretrained(self, model=None):
+        name = model or self.lab.settings.model
         self.lab = ImageLab.pretrained(name)
         self._restarted()
         return {"config": self._config_dict(), "metrics": _finite_metrics(self.lab.metrics())}

@@ -78,9 +78,9 @@ def test_bad_commands_are_refused_in_the_pages_words_and_change_nothing():
     assert "two different" in run(s, cmd="set", params={"latent_x": 3, "latent_y": 3})["error"]
     assert "below the noise dimensions" in run(s, cmd="set", params={"latent_x": 40})["error"]
     assert "needs 16 numbers" in run(s, cmd="noise", z=[0.0, 1.0])["error"]
-    assert "digit must be" in run(s, cmd="noise", label=12)["error"]
+    assert "between 0 and 9" in run(s, cmd="noise", label=12)["error"]
     assert "history holds 1" in run(s, cmd="scrub", index=5)["error"]
-    assert "pretrained models for" in run(s, cmd="pretrained", model="gaussians")["error"]
+    assert "vanilla, conditional" in run(s, cmd="pretrained", model="gaussians")["error"]
     assert s.lab.settings == before
 
 

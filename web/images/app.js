@@ -5,11 +5,15 @@
 //
 //   ganlab.state()  as on index.html, plus digits: {confident, classes_covered,
 //                   top_share, label_agreement}, target, history, noise
-//   ganlab.noise({z, label, randomise, reset}) / ganlab.scrub(index | null)
-//   ganlab.pretrained('vanilla' | 'conditional')
+//   one method per command of the image schema (image-schema.js, from
+//   ganlab_wasm/schema.py IMAGE_COMMANDS), e.g. ganlab.noise({z, label, randomise,
+//   reset}), ganlab.scrub(index | null), ganlab.nearest(index),
+//   ganlab.pretrained('vanilla' | 'conditional'), ganlab.play(epochs?)
 
 import { LabClient } from '../page/lab-client.js';
 import { createApi } from '../page/api.js';
+import { frameChecker } from '../page/frame-layout.js';
+import imageVocabulary from '../image-schema.js';
 import { $, setText, typingInto } from '../ui/dom.js';
 import { createMessages } from '../ui/messages.js';
 import { createTopbar } from '../ui/topbar.js';
@@ -29,16 +33,14 @@ import { createImageControls } from './controls.js';
 import { createImageMiniViews } from './miniviews.js';
 import { createImagePageState } from './page-state.js';
 
-const client = new LabClient(new URL('../worker/worker.js?session=images', import.meta.url));
-const api = createApi(client);
+// The image lab's vocabulary (ganlab_wasm/schema.py export_images): its
+// commands become ganlab's methods, its frame layout checks every frame.
+const client = new LabClient(new URL('../worker/worker.js?session=images', import.meta.url),
+  { checkFrame: frameChecker(imageVocabulary.frame) });
+const api = createApi(client, { schema: imageVocabulary });
 const extra = { target: null, history: null, noise: null, compare: null, digits: null };
 const baseState = api.state;
-Object.assign(api, {
-  state: () => ({ ...baseState(), ...extra, digits: baseState().digits ?? extra.digits }),
-  noise: (args) => client.command('noise', args),
-  scrub: (index = null) => client.command('scrub', { index }),
-  pretrained: (model) => client.command('pretrained', model ? { model } : {}),
-});
+api.state = () => ({ ...baseState(), ...extra, digits: baseState().digits ?? extra.digits });
 window.ganlab = api;
 const messages = createMessages($('#message'));
 const lab = $('#lab');

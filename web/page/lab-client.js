@@ -12,10 +12,10 @@ import { checkFrameLayout } from './frame-layout.js';
 export class LabError extends Error {}
 
 /** {header, arrays}; a frame (not thumbnails) is checked against the schema's layout first. */
-export function decodeFrame(headerText, buffer, { isFrame = false } = {}) {
+export function decodeFrame(headerText, buffer, { isFrame = false, check = checkFrameLayout } = {}) {
   const header = JSON.parse(headerText);
   const all = new Float32Array(buffer);
-  if (isFrame) checkFrameLayout(header, all.length);
+  if (isFrame) check(header, all.length);
   const arrays = {};
   for (const [name, offset, shape] of header.arrays) {
     const size = shape.reduce((a, b) => a * b, 1);
@@ -25,9 +25,11 @@ export function decodeFrame(headerText, buffer, { isFrame = false } = {}) {
 }
 
 export class LabClient extends EventTarget {
-  constructor(workerUrl = new URL('../worker/worker.js', import.meta.url)) {
+  // checkFrame: the layout check of the page's schema (the image page has its own)
+  constructor(workerUrl = new URL('../worker/worker.js', import.meta.url), { checkFrame = checkFrameLayout } = {}) {
     super();
     this.workerUrl = workerUrl;
+    this.checkFrame = checkFrame;
     this.nextId = 1;
     this.pending = new Map();
     this.frameInFlight = false;
@@ -118,7 +120,7 @@ export class LabClient extends EventTarget {
         this.framesReceived++;
         this.firstFrameAt ??= performance.now();
         try {
-          this.lastFrame = decodeFrame(data.header, data.buffer, { isFrame: true });
+          this.lastFrame = decodeFrame(data.header, data.buffer, { isFrame: true, check: this.checkFrame });
         } catch (error) {
           console.error(`this page cannot read the worker's frames: ${error.message}`);
           this._emit('error', { message: `this page cannot read the lab's frames (${error.message}); reload it` });
