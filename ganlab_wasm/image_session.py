@@ -1,7 +1,7 @@
 """What the worker drives on images.html: one ImageLab, the play state, frames.
 
 The same protocol as `session.Session` (the worker picks this class when the
-page asks for `?session=images`): JSON commands in, JSON replies out,
+page names its worker 'images'): JSON commands in, JSON replies out,
 `tick(budget_ms)` trains between messages, `frame()` packs every array into
 one float32 buffer. Only what differs is here: the image settings and views,
 the noise sliders, the history scrubber, training a set number of epochs
@@ -67,7 +67,8 @@ class ImageSession(Session):
         self.scrub = None               # index into the history shown instead of the live grid
         self._history = None            # (time, header part) last sent
         self._log = None
-        self._nearest = None            # (time, arrays): nearest real images, refreshed every VIEW_EVERY
+        self._nearest = None            # (time, epoch): when the nearest real images were last sent
+        self._metrics = None            # (time, metrics()) last sent
         self._compare = None            # (model, arrays) of the pretrained model shown beside
         self.accel = Accelerator()
         self._accelerated = hasattr(self.lab, "gan") and hasattr(self.lab, "config")
@@ -243,7 +244,7 @@ class ImageSession(Session):
         super()._restarted()
         self.target = None
         self.scrub = None
-        self._history = self._log = self._nearest = None
+        self._history = self._log = self._nearest = self._metrics = None
         self._compare = None
         if self._accelerated:
             self.accel.adopt(self.lab)
@@ -357,7 +358,14 @@ class ImageSession(Session):
             model, extra, epoch = self._compare_arrays()
             arrays.update(extra)
             compare = {"model": model, "epoch": epoch}
-        header = {"metrics": _finite_metrics(lab.metrics()), "playing": self.playing, "build": self.build,
+        # metrics() reads 500 fakes (8-30 ms in the worker): while playing it is
+        # refreshed every VIEW_EVERY seconds, the counters every frame.
+        fresh = not self.playing or self._metrics is None or now - self._metrics[0] >= VIEW_EVERY
+        if fresh:
+            self._metrics = (now, _finite_metrics(lab.metrics()))
+        gan = lab.gan
+        metrics = {**self._metrics[1], "epoch": lab.epoch, "d_updates": gan.d_updates, "g_updates": gan.g_updates}
+        header = {"metrics": metrics, "metrics_fresh": fresh, "playing": self.playing, "build": self.build,
                   "static": static, "epochs_per_second": self.epochs_per_second(),
                   "config": self._config_dict(), "options": self.options, "target": self.target,
                   "history": history_header, "noise": self._noise_state(), "compare": compare,

@@ -1,5 +1,5 @@
 // The image lab page (images.html): the same worker and protocol as the 2-D
-// page, with the worker's image session (worker.js?session=images). This
+// page, with the worker's image session (a worker named 'images'). This
 // file wires the views and controls (each in its own module) to the frames
 // the worker posts, and extends window.ganlab with the image commands.
 //
@@ -35,8 +35,8 @@ import { createImagePageState } from './page-state.js';
 
 // The image lab's vocabulary (ganlab_wasm/schema.py export_images): its
 // commands become ganlab's methods, its frame layout checks every frame.
-const client = new LabClient(new URL('../worker/worker.js?session=images', import.meta.url),
-  { checkFrame: frameChecker(imageVocabulary.frame) });
+const client = new LabClient(new URL('../worker/worker.js', import.meta.url),
+  { checkFrame: frameChecker(imageVocabulary.frame), workerName: 'images' });
 const api = createApi(client, { schema: imageVocabulary });
 const extra = { target: null, history: null, noise: null, compare: null, digits: null };
 const baseState = api.state;

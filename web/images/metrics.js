@@ -255,7 +255,8 @@ export function createImageMetrics(container, { capacity = 1500 } = {}) {
       setText(qualityReadout.values.classes_covered, digitsNow.classes_covered ?? '–');
       setText(qualityReadout.values.top_share, fmt(digitsNow.top_share, 2));
       setText(qualityReadout.values.label_agreement, conditional ? fmt(digitsNow.label_agreement, 2) : 'n/a');
-      if (history.add(m.epoch, m)) dirty = true;
+      // losses are measured every 0.25 s while playing: only those frames add a point
+      if (h.metrics_fresh && history.add(m.epoch, m)) dirty = true;
       if (a.log_epoch && (!log || log.epoch.length !== a.log_epoch.data.length
           || log.epoch[log.epoch.length - 1] !== a.log_epoch.data[a.log_epoch.data.length - 1])) {
         log = Object.fromEntries(Object.entries(a).filter(([k]) => k.startsWith('log_'))

@@ -26,10 +26,13 @@ export function decodeFrame(headerText, buffer, { isFrame = false, check = check
 
 export class LabClient extends EventTarget {
   // checkFrame: the layout check of the page's schema (the image page has its own)
-  constructor(workerUrl = new URL('../worker/worker.js', import.meta.url), { checkFrame = checkFrameLayout } = {}) {
+  // workerName: which session the worker runs ('images' on images.html; see worker/session.js)
+  constructor(workerUrl = new URL('../worker/worker.js', import.meta.url),
+    { checkFrame = checkFrameLayout, workerName = null } = {}) {
     super();
     this.workerUrl = workerUrl;
     this.checkFrame = checkFrame;
+    this.workerName = workerName;
     this.nextId = 1;
     this.pending = new Map();
     this.frameInFlight = false;
@@ -56,7 +59,7 @@ export class LabClient extends EventTarget {
 
   start() {
     if (this.worker) this._newReadyPromise();
-    this.worker = new Worker(this.workerUrl, { type: 'module' });
+    this.worker = new Worker(this.workerUrl, { type: 'module', ...(this.workerName ? { name: this.workerName } : {}) });
     this.worker.onmessage = ({ data }) => this._receive(data);
     this.worker.onerror = (event) => {
       event.preventDefault?.();

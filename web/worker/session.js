@@ -27,12 +27,13 @@ import { openGpu } from '../gpu/worker-gpu.js';
 
 const SLICE_MS = 12;
 
-// The page picks the session through the worker's URL: worker.js?session=images
-// (images.html) drives ganlab_wasm.image_session; anything else, the 2-D lab.
+// The page picks the session by the worker's name (new Worker(url, {name: 'images'}):
+// images.html drives ganlab_wasm.image_session; anything else, the 2-D lab). Not
+// by its URL's query: a worker served by the service worker's cache loses it.
 const SESSIONS = { points: ['ganlab_wasm.session', 'Session'], images: ['ganlab_wasm.image_session', 'ImageSession'] };
 
 export function runSession(pyodide, boot) {
-  const kind = new URL(self.location.href).searchParams.get('session') ?? 'points';
+  const kind = self.name || 'points';
   const [moduleName, className] = SESSIONS[kind] ?? SESSIONS.points;
   const module = pyodide.pyimport(moduleName);
   const session = module[className]();
