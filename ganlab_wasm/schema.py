@@ -241,7 +241,7 @@ class Arg:
     high: int = None
 
     def check(self, command, value):
-        what = f"{command}'s {self.name}"
+        what = f"{command} {self.name}"
         if self.kind == "choice" and (isinstance(value, bool) or value not in self.choices):
             raise CommandArgsError(f"{what} must be one of {', '.join(self.choices)}; got {value!r}")
         if self.kind == "bool" and not isinstance(value, bool):
