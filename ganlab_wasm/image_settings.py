@@ -66,7 +66,7 @@ FIELDS = (
     ImageField("learning_rate_d", "float", 0.002, "learning rate (D)", low=1e-5, high=1.0),
     ImageField("k_d", "int", 1, "D steps per epoch", low=0, high=10),
     ImageField("k_g", "int", 1, "G steps per epoch", low=0, high=10),
-    ImageField("batch_size", "int", 64, "batch size", low=1, high=1024),
+    ImageField("batch_size", "int", 32, "batch size", low=1, high=1024),
     ImageField("real_label", "float", 0.9, "real label (smoothing)", low=0.5, high=1.0),
     ImageField("clip", "float", 0.01, "critic weight clip", low=1e-3, high=10.0),
     ImageField("sample_every", "int", 200, "sample interval (epochs)", low=10, high=100_000),

@@ -314,3 +314,17 @@ def test_settings_schema_lists_every_field_with_its_label():
     assert set(schema) == set(ImageSettings().to_dict())
     assert schema["noise_dim"] == {"name": "noise_dim", "kind": "int", "default": 16, "label": "noise dimensions",
                                    "structural": True, "low": 1, "high": 64}
+
+
+@pytest.mark.parametrize("model", ["vanilla", "conditional"])
+def test_the_shipped_pretrained_models_pass_the_bar(model):
+    lab = ImageLab.pretrained(model)
+    assert lab.settings.model == model and lab.epoch == 30_000
+    assert recognisable(lab.metrics()["digits"])
+    lab.train(5)                                # it trains on from there (fresh optimizer moments)
+    assert lab.epoch == 30_005
+
+
+def test_an_unknown_pretrained_model_is_refused():
+    with pytest.raises(LoadError, match="no pretrained image model"):
+        ImageLab.pretrained("fashion")
