@@ -41,9 +41,16 @@ import { internalError } from './errors.js';
 const SLICE_MS = 12;
 const HEARTBEAT_MS = 500;
 
+// The page picks the session by the worker's name (new Worker(url, {name: 'images'}):
+// images.html drives ganlab_wasm.image_session; anything else, the 2-D lab). Not
+// by its URL's query: a worker served by the service worker's cache loses it.
+const SESSIONS = { points: ['ganlab_wasm.session', 'Session'], images: ['ganlab_wasm.image_session', 'ImageSession'] };
+
 export function runSession(pyodide, boot) {
-  const module = pyodide.pyimport('ganlab_wasm.session');
-  const session = module.Session();
+  const kind = self.name || 'points';
+  const [moduleName, className] = SESSIONS[kind] ?? SESSIONS.points;
+  const module = pyodide.pyimport(moduleName);
+  const session = module[className]();
   module.destroy();
   session.defer_train = true;   // train and long steps run in slices (see the top of this file)
   let trainId = null;           // the id of the train command running in slices
