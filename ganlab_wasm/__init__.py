@@ -15,5 +15,6 @@ import sys  # noqa: E402
 if sys.implementation.name != "micropython":
     from .config import Config, ConfigError, recommended  # noqa: E402
     from .lab import DivergedError, Lab, LoadError  # noqa: E402
+    from .multirun import Comparison  # noqa: E402
 
-__all__ = ["Config", "ConfigError", "DivergedError", "Lab", "LoadError", "recommended", "__version__"]
+__all__ = ["Comparison", "Config", "ConfigError", "DivergedError", "Lab", "LoadError", "recommended", "__version__"]
