@@ -31,10 +31,12 @@ import time
 
 import numpy as np
 
+from .schema import BACKENDS
+
 SMALL = 32_768          # m*k*n below which np.matmul always wins (call overhead)
 SWITCH_GAIN = 0.9       # an alternative must take at most this share of numpy's time
 PLAN_GAIN = 0.95        # a mixed plan must beat plain numpy end to end by 5%
-MODES = ("auto", "cpu", "gpu", "numpy")
+MODES = BACKENDS        # the session option "backend" (declared in schema.py)
 
 _SUBSCRIPTS = {(False, False): "ik,kj->ij", (True, False): "ki,kj->ij",
                (False, True): "ik,jk->ij", (True, True): "ki,jk->ij"}

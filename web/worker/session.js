@@ -1,6 +1,6 @@
 // The worker's message loop: relays page messages to the Python Session and
-// trains between them. One long-lived PyProxy (the session); every other proxy
-// is destroyed as soon as it is read.
+// trains between them. One long-lived PyProxy per Session method it calls;
+// every other proxy is destroyed as soon as it is read.
 //
 // Page -> worker:
 //   {type: 'command', id, command: {cmd, ...}}    reply: {type: 'reply', id, ok, ...}
@@ -15,11 +15,15 @@
 //   {type: 'ready', version, bootMs, schema, state}
 //   {type: 'error', message}                      training stopped (e.g. diverged)
 //
-// Training runs in slices of SLICE_MS scheduled through one MessageChannel, so
-// page messages are handled between slices (pause acts within one slice), and
-// no timer clamping or per-yield allocation slows the loop down.
+// One way into Python: every call goes through one queue, one at a time, in
+// the order the messages came, and is entered synchronously, or through
+// callPromising while the session wants the GPU (its products then await
+// WebGPU readbacks, and messages that arrive meanwhile wait their turn: Python
+// is never re-entered mid-step). Training runs in slices of SLICE_MS
+// scheduled through one MessageChannel, so page messages are handled between
+// slices (pause acts within one slice), with no timer clamping.
 
-import { connectGpu } from '../gpu/worker-gpu.js';
+import { openGpu } from '../gpu/worker-gpu.js';
 
 const SLICE_MS = 12;
 
@@ -27,13 +31,42 @@ export function runSession(pyodide, boot) {
   const module = pyodide.pyimport('ganlab_wasm.session');
   const session = module.Session();
   module.destroy();
+  // Long-lived callables: callPromising needs the callable itself.
+  const py = {
+    tick: session.tick, command: session.command, frame: session.frame, thumbnails: session.thumbnails,
+    save: session.save_bytes, load: session.load_bytes,
+  };
+  let promising = false;     // enter Python through callPromising (the session wants the GPU)
+  let gpuAttached = false;
+
+  const call = (fn, ...args) => (promising ? fn.callPromising(...args) : fn(...args));
+
+  // --- the queue -----------------------------------------------------------
+  const jobs = [];
+  let running = false;
+  async function pump() {
+    if (running) return;
+    running = true;
+    try {
+      while (jobs.length) {
+        try {
+          await jobs.shift()();
+        } catch (error) {
+          postMessage({ type: 'error', message: `internal error: ${error.message}` });
+        }
+      }
+    } finally {
+      running = false;
+    }
+  }
+  const enqueue = (job) => {
+    jobs.push(job);
+    pump();
+  };
 
   const channel = new MessageChannel();
   let scheduled = false;
-  channel.port1.onmessage = () => {
-    scheduled = false;
-    tick();
-  };
+  channel.port1.onmessage = () => enqueue(tick);
   const schedule = () => {
     if (!scheduled) {
       scheduled = true;
@@ -41,17 +74,18 @@ export function runSession(pyodide, boot) {
     }
   };
 
-  function tick() {
-    if (gpu.owns()) return gpu.requestTick();   // the GPU path enters Python through callPromising
+  // --- what the jobs do ------------------------------------------------------
+  async function tick() {
+    scheduled = false;
     let status;
     try {
-      status = JSON.parse(session.tick(SLICE_MS));
+      status = JSON.parse(await call(py.tick, SLICE_MS));
     } catch (error) {
-      session.command('{"cmd": "pause"}');
+      py.command('{"cmd": "pause"}');
       postMessage({ type: 'error', message: `internal error while training: ${error.message}` });
       return;
     }
-    gpu.note(status);
+    promising = status.promising === true;
     if (status.error) postMessage({ type: 'error', message: status.error });
     if (status.playing) schedule();
   }
@@ -69,25 +103,25 @@ export function runSession(pyodide, boot) {
     return [header, copy.buffer];
   }
 
-  function frame() {
-    const [header, buffer] = unpack(session.frame());
+  async function frame() {
+    const [header, buffer] = unpack(await call(py.frame));
     postMessage({ type: 'frame', header, buffer }, [buffer]);
   }
 
   function thumbnails(id) {
-    const [header, buffer] = unpack(session.thumbnails());
+    const [header, buffer] = unpack(py.thumbnails());
     postMessage({ type: 'reply', id, ok: true, header, buffer }, [buffer]);
   }
 
   function save(id) {
-    const blob = session.save_bytes();
+    const blob = py.save();
     const bytes = blob.toJs();
     blob.destroy();
     postMessage({ type: 'reply', id, ok: true, bytes: bytes.buffer }, [bytes.buffer]);
   }
 
   function load(id, buffer) {
-    const reply = JSON.parse(session.load_bytes(new Uint8Array(buffer)));
+    const reply = JSON.parse(py.load(new Uint8Array(buffer)));
     postMessage({ type: 'reply', id, ...reply });
   }
 
@@ -100,15 +134,27 @@ export function runSession(pyodide, boot) {
     });
   }
 
-  function command(id, message) {
-    const reply = JSON.parse(session.command(JSON.stringify(message)));
+  async function command(id, message) {
+    const reply = JSON.parse(await call(py.command, JSON.stringify(message)));
     postMessage({ type: 'reply', id, ...reply });
   }
 
-  function handle(data) {
+  // After a setting changed (say backend: 'gpu') no tick may have run yet: ask.
+  function notePromising() {
+    if (!gpuAttached || promising) return;
+    const wants = session.wants_promising;
     try {
-      if (data.type === 'command') command(data.id, data.command);
-      else if (data.type === 'frame') frame();
+      promising = wants() === true;
+    } finally {
+      wants.destroy();
+    }
+  }
+
+  async function handle(data) {
+    try {
+      if (data.type === 'command' || data.type === 'frame') notePromising();
+      if (data.type === 'command') await command(data.id, data.command);
+      else if (data.type === 'frame') await frame();
       else if (data.type === 'save') save(data.id);
       else if (data.type === 'load') load(data.id, data.bytes);
       else if (data.type === 'stats') stats(data.id);
@@ -123,16 +169,26 @@ export function runSession(pyodide, boot) {
     schedule();
   }
 
-  // WebGPU (gpu/bridge.js) starts in the background; while the session uses it,
-  // Python is entered through callPromising and messages wait their turn.
-  const gpu = connectGpu(pyodide, session, { handle, unpack, schedule, sliceMs: SLICE_MS });
-  self.onmessage = ({ data }) => {
-    if (!gpu.intercept(data)) handle(data);
-  };
+  self.onmessage = ({ data }) => enqueue(() => handle(data));
+
+  // WebGPU starts in the background; the session learns of it between two calls.
+  openGpu(pyodide, { onLost: schedule }).then((opened) => enqueue(() => {
+    if (opened.gpu) {
+      const attach = session.attach_gpu;
+      attach(opened.bridge, opened.info);
+      attach.destroy();
+      gpuAttached = true;
+    } else {
+      const unavailable = session.gpu_unavailable;
+      unavailable(opened.reason);
+      unavailable.destroy();
+    }
+    schedule();
+  })).catch((error) => console.warn('GPU start-up failed:', error));
 
   const version = pyodide.runPython('import ganlab_wasm; ganlab_wasm.__version__');
-  const schema = JSON.parse(session.command('{"cmd": "schema"}'));
-  const state = JSON.parse(session.command('{"cmd": "state"}'));
+  const schema = JSON.parse(py.command('{"cmd": "schema"}'));
+  const state = JSON.parse(py.command('{"cmd": "state"}'));
   delete schema.ok;
   delete state.ok;
   postMessage({ type: 'ready', version, bootMs: boot.bootMs, schema, state });
