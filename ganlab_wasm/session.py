@@ -17,11 +17,12 @@ import numpy as np
 
 from . import schema as vocabulary
 from .accel import Accelerator
-from .config import Config, ConfigError
+from .config import RECOMMENDED, Config, ConfigError
 from .data import NOISE_HIGH, NOISE_LOW, PRESETS
 from .gan import STAGES
 from .lab import DivergedError, Lab, LoadError
 from .schema import MAX_TRAIN_COMMAND, OPTIONS, SPEEDS, CommandArgsError  # noqa: F401
+from .session_runs import RunsError, RunsMixin
 
 MAX_SLICE_EPOCHS = 2000
 DIVERGENCE_EVERY = 0.1   # seconds between KL/JS updates in frames while playing (they cost most of a frame)
@@ -54,7 +55,7 @@ def pretrained_names():
     return sorted(f.name[:-4] for f in folder.iterdir() if f.name.endswith(".npz"))
 
 
-class Session:
+class Session(RunsMixin):      # RunsMixin: compare runs, rewind, own data (session_runs.py)
     def __init__(self, config=None, clock=time.perf_counter):
         self.lab = Lab(config or Config())
         self.options = {option.name: option.default for option in OPTIONS}
@@ -72,6 +73,7 @@ class Session:
         self._divergence = None        # (time, {"kl", "js"}) last sent in a frame
         self.accel = Accelerator()     # how matrix products run (numpy, faster CPU, GPU)
         self.accel.adopt(self.lab)
+        self._new_history()
 
     # --- commands ---------------------------------------------------------
     def command(self, text):
@@ -87,7 +89,7 @@ class Session:
             args = spec.check_args({k: v for k, v in message.items() if k not in ("cmd", "id")})
             result = getattr(self, "cmd_" + spec.name)(**args)
             return json.dumps({"ok": True, **(result or {})})
-        except (CommandError, ConfigError, LoadError, DivergedError) as e:
+        except (CommandError, ConfigError, LoadError, DivergedError, RunsError) as e:
             return json.dumps({"ok": False, "error": str(e)})
         except CommandArgsError as e:
             return json.dumps({"ok": False, "error": f"bad arguments: {e}"})
@@ -112,19 +114,22 @@ class Session:
         if self.options["slow_motion"]:
             self._next_stage()
         else:
-            self.lab.step(level)
+            self._step_once(level)
         return {"metrics": _finite(self.lab.metrics()), "playing": False}
 
     def cmd_train(self, epochs):
         """Train a given number of epochs at once (for scripts: "train 1000, then look")."""
         self._set_playing(False)
         self.accel.prepare(self.lab, self.options["backend"])
-        return {"metrics": _finite(self.lab.train(epochs)), "playing": False}
+        self._train_epochs(epochs)
+        return {"metrics": _finite(self.lab.metrics()), "playing": False}
 
     def cmd_set(self, params):
         """Change Config fields and session options together, all or nothing."""
         changes, options = vocabulary.split_settings(params)
-        result = self.lab.update(**changes) if changes else {"rebuilt": False, "changed": []}
+        if options.get("slow_motion") and self.comparison is not None:
+            raise RunsError("slow motion shows one run: stop comparing first")
+        result = self._update_runs(changes) if changes else {"rebuilt": False, "changed": []}
         if result["rebuilt"]:
             self._restarted()
         if "slow_motion" in options:
@@ -136,33 +141,37 @@ class Session:
     def cmd_reset(self, new_seed=False):
         """Epoch 0, same settings; with new_seed, new initial weights too."""
         if new_seed:
-            self.lab.update(seed=(self.lab.config.seed * 1103515245 + 12345) % (2**31 - 1))
+            self._update_runs({"seed": (self.lab.config.seed * 1103515245 + 12345) % (2**31 - 1)})
+        elif self.comparison is not None:
+            self.comparison.reset()
         else:
             self.lab.reset()
         self._restarted()
         return {"config": self._config_dict()}
 
     def cmd_recommended(self):
-        result = self.lab.use_recommended()
+        result = self._update_runs(dict(RECOMMENDED[self.lab.config.distribution]))
         if result["rebuilt"]:
             self._restarted()
         return {**result, "config": self._config_dict()}
 
     def cmd_pretrained(self, distribution=None):
         self.lab = Lab.pretrained(distribution or self.lab.config.distribution)
+        self.comparison = None
         self._restarted()
         return {"config": self._config_dict(), "metrics": self.lab.metrics()}
 
     def cmd_state(self):
         return {"config": self._config_dict(), "options": self.options, "playing": self.playing,
                 "metrics": _finite(self.lab.metrics()), "epochs_per_second": self.epochs_per_second(),
-                "compute": self.accel.describe(full=True, mode=self.options["backend"])}
+                "compute": self.accel.describe(full=True, mode=self.options["backend"]),
+                "compare": self._compare_header()}
 
     def cmd_schema(self):
         return schema()
 
     def save_bytes(self):
-        return self.lab.save()
+        return self._save_runs()
 
     def load_bytes(self, blob):
         """Replace the run by a saved one (bytes, or a JS Uint8Array proxy);
@@ -170,13 +179,13 @@ class Session:
         if hasattr(blob, "to_bytes"):
             blob = blob.to_bytes()
         try:
-            lab = Lab.load(blob)
+            self._load_runs(blob)
         except LoadError as e:
             return json.dumps({"ok": False, "error": str(e)})
-        self.lab = lab
         self._set_playing(False)
         self._restarted()
-        return json.dumps({"ok": True, "config": self._config_dict(), "metrics": lab.metrics()})
+        return json.dumps({"ok": True, "config": self._config_dict(), "metrics": _finite(self.lab.metrics()),
+                           "compare": self._compare_header()})
 
     # --- the GPU (the worker attaches web/gpu/bridge.js's bridge; see accel.py) ----------
     def attach_gpu(self, bridge, info="{}"):
@@ -213,6 +222,7 @@ class Session:
         self._stages, self.stage = None, None
         self._rate_start = None
         self._eps_window = []
+        self._runs_restarted()
 
     def tick(self, budget_ms=15.0):
         """Train for about budget_ms if playing (respecting the speed, or
@@ -249,7 +259,7 @@ class Session:
             n = int(min(allowed - done, MAX_SLICE_EPOCHS, max(1, left / self._epoch_cost)))
             t0 = clock()
             try:
-                lab.train(n, report=False)
+                self._train_epochs(n)
             except DivergedError:
                 self._rate_epoch = lab.epoch
                 raise
@@ -337,6 +347,7 @@ class Session:
             for k, v in s.data.items():
                 if not isinstance(v, float):
                     arrays["stage_" + k] = v
+        self._runs_frame(header, arrays)
         return _pack(header, arrays)
 
 
