@@ -109,6 +109,9 @@ class Setting:
 def _check_points(name, value):
     if isinstance(value, (str, bytes, dict)):
         raise ConfigError(f"{name} must be a list of (x, y) pairs")
+    # Count first: 100,000 points took seconds to convert before being refused.
+    if isinstance(value, (list, tuple)) and len(value) > MAX_DRAWN_POINTS:
+        raise ConfigError(f"{name} has {len(value)} points; at most {MAX_DRAWN_POINTS} are allowed")
     try:
         points = tuple((float(x), float(y)) for x, y in value)
     except (TypeError, ValueError):

@@ -124,9 +124,20 @@ function buildControls() {
   });
   thumbnails();
 
+  // The worker's notice that an epoch takes over a second (Session.notice): shown
+  // while it holds, taken away when the settings are fast again.
+  let notice = null;
+  function showNotice(text) {
+    if (text === notice) return;
+    if (text) messages.note(text, { persist: true });
+    else if ($('#message').textContent === notice) messages.clear();
+    notice = text;
+  }
+
   function onFrame(frame) {
     lastFrame = frame;
     const h = frame.header;
+    showNotice(h.notice ?? null);
     const heat = frame.arrays.heatmap.data;
     const heatRGBA = heatmapRGBA(heat, heatBuffers.next(heat.length));   // shared by the layered view and the graph
     topbar.update(h);
