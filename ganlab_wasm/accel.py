@@ -31,10 +31,12 @@ import time
 
 import numpy as np
 
+from .schema import BACKENDS
+
 SMALL = 32_768          # m*k*n below which np.matmul always wins (call overhead)
 SWITCH_GAIN = 0.9       # an alternative must take at most this share of numpy's time
 PLAN_GAIN = 0.95        # a mixed plan must beat plain numpy end to end by 5%
-MODES = ("auto", "cpu", "gpu", "numpy")
+MODES = BACKENDS        # the session option "backend" (declared in schema.py)
 LONG_EPOCH_MACS = 30e6   # above this (about 20 ms an epoch in Pyodide) the CPU is timed a step per slice
 
 

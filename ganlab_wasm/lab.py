@@ -8,18 +8,18 @@ from importlib import resources
 
 import numpy as np
 
-from . import __version__
 from .backend import NUMPY
 from .config import RECOMMENDED, STRUCTURAL, Config, ConfigError
 from . import experiment_file as saved
 from .experiment_file import LoadError
 from .gan import GAN
 from .metrics import FAKE_SAMPLES, REAL_SAMPLES, histogram, kl_js
+from .schema import LEVELS
+from .version import __version__
 from .views import cell_centers, generator_push, heatmap, manifold, real_contours
 
 SHOWN = 450            # real and fake samples drawn on the page
 CHUNK = 100            # epochs between divergence checks
-LEVELS = ("epoch", "d", "g")
 FORMAT = "ganlab_wasm/experiment/1"
 
 

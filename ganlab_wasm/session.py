@@ -16,27 +16,16 @@ from importlib import resources
 
 import numpy as np
 
-from .config import FIELD_BY_NAME, Config, ConfigError
+from . import schema as vocabulary
+from .accel import Accelerator
+from .config import Config, ConfigError
 from .data import NOISE_HIGH, NOISE_LOW, PRESETS
 from .gan import STAGES
-from .lab import LEVELS, DivergedError, Lab, LoadError
-from .accel import MODES as BACKENDS, Accelerator
+from .lab import DivergedError, Lab, LoadError
+from .schema import MAX_TRAIN_COMMAND, OPTIONS, SPEEDS, CommandArgsError  # noqa: F401
 from .safe import drawable, json_safe, json_text
 
-# Session options that are not part of the run's Config. Speeds are epochs per
-# second (None = as fast as possible); "normal" lets a learner watch the
-# dynamics, "fast" shows what the worker can do.
-SPEEDS = {"slow": 20, "normal": 200, "fast": None}
-OPTIONS = {
-    "speed": ("choice", tuple(SPEEDS), "normal"),
-    "slow_motion": ("bool", None, False),
-    "stage_ms": ("int", (200, 10_000), 1250),
-    "heatmap_size": ("int", (8, 120), 30),
-    "manifold_cells": ("int", (4, 60), 20),
-    "backend": ("choice", BACKENDS, "auto"),   # matrix products: fastest, CPU only, or GPU (see accel.py)
-}
 MAX_SLICE_EPOCHS = 2000
-MAX_TRAIN_COMMAND = 5000  # epochs one "train" command may run (it holds the worker meanwhile)
 DIVERGENCE_EVERY = 0.1   # seconds between KL/JS updates in frames while playing (they cost most of a frame)
 SLICED_ABOVE = 0.004     # seconds per epoch (or not known yet) above which epochs are cut into products
 SLOW_EPOCH = 1.0         # seconds per epoch above which the page is told training will look slow
@@ -64,33 +53,15 @@ class CommandError(ValueError):
     """A command the session refuses; its message is shown to the user."""
 
 
-def _check_option(name, value):
-    kind, allowed, _ = OPTIONS[name]
-    if kind == "bool":
-        if not isinstance(value, bool):
-            raise CommandError(f"{name} must be true or false; got {value!r}")
-    elif kind == "choice":
-        if value not in allowed:
-            raise CommandError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
-    else:
-        low, high = allowed
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) \
-                or not low <= value <= high:
-            raise CommandError(f"{name} must be a whole number between {low} and {high}; got {value!r}")
-        value = int(value)
-    return value
-
-
 def schema():
-    """Config fields and session options, for the page (URL state, controls)."""
-    options = [{"name": n, "kind": k, "default": d, **({"choices": list(a)} if k == "choice" else {}),
-                **({"low": a[0], "high": a[1]} if k == "int" else {})} for n, (k, a, d) in OPTIONS.items()]
+    """The vocabulary (settings, options, rules, commands, frame layout: see
+    schema.py) and what the full page needs besides."""
     # For the full page: the ten slow-motion stages (listed before any runs),
     # the noise square the manifold is drawn from, and which presets ship a
     # pretrained model.
     stages = {net: [{"index": i + 1, "name": name, "description": text} for i, (name, text) in enumerate(steps)]
               for net, steps in STAGES.items()}
-    return {"config": Config.schema(), "options": options, "stages": stages,
+    return {**vocabulary.export(), "stages": stages,
             "noise_range": [NOISE_LOW, NOISE_HIGH], "pretrained": pretrained_names()}
 
 
@@ -103,7 +74,7 @@ def pretrained_names():
 class Session:
     def __init__(self, config=None, clock=time.perf_counter):
         self.lab = Lab(config or Config())
-        self.options = {name: default for name, (_, _, default) in OPTIONS.items()}
+        self.options = {option.name: option.default for option in OPTIONS}
         self.playing = False
         self.clock = clock
         self.build = 0                 # bumps when the run restarts: static arrays resend
@@ -131,17 +102,17 @@ class Session:
             message = json.loads(text)
             if not isinstance(message, dict) or not isinstance(message.get("cmd"), str):
                 raise CommandError("a command is a JSON object with a string 'cmd'")
-            handler = getattr(self, "cmd_" + message["cmd"], None)
-            if handler is None:
+            spec = vocabulary.COMMAND_BY_NAME.get(message["cmd"])
+            if spec is None or spec.where != "session":
                 raise CommandError(f"unknown command {message['cmd']!r}")
             if self._train_goal is not None and message["cmd"] not in ("state", "schema"):
                 self._finish_train(stopped=True)       # pause (or any change) ends a running train
-            args = {k: v for k, v in message.items() if k not in ("cmd", "id")}
-            result = handler(**args)
+            args = spec.check_args({k: v for k, v in message.items() if k not in ("cmd", "id")})
+            result = getattr(self, "cmd_" + spec.name)(**args)
             return json_text({"ok": True, **(result or {})})
         except (CommandError, ConfigError, LoadError, DivergedError) as e:
             return json_text({"ok": False, "error": str(e)})
-        except TypeError as e:
+        except CommandArgsError as e:
             return json_text({"ok": False, "error": f"bad arguments: {e}"})
         except json.JSONDecodeError:
             return json_text({"ok": False, "error": "a command must be valid JSON"})
@@ -150,17 +121,18 @@ class Session:
 
     def cmd_play(self):
         self._set_playing(True)
+        return {"playing": True}
 
     def cmd_pause(self):
         self._set_playing(False)
+        return {"playing": False}
 
     def cmd_toggle(self):
         self._set_playing(not self.playing)
+        return {"playing": self.playing}
 
     def cmd_step(self, level="epoch"):
         """One step while paused; in slow motion, one stage."""
-        if level not in LEVELS:
-            raise CommandError(f"step level must be one of {', '.join(LEVELS)}; got {level!r}")
         self._set_playing(False)
         if self.options["slow_motion"]:
             self._next_stage()
@@ -169,34 +141,25 @@ class Session:
             return {"pending": True}
         else:
             self.lab.step(level)
-        return {"metrics": _finite(self.lab.metrics())}
+        return {"metrics": _finite(self.lab.metrics()), "playing": False}
 
-    def cmd_train(self, epochs=None):
+    def cmd_train(self, epochs):
         """Train a given number of epochs at once (for scripts: "train 1000, then look").
 
         With defer_train (the worker) the epochs run in ticks, so the worker
         stays responsive; the reply ({"ok", "metrics"}, with "stopped": true
         when a pause or another command ended it early) comes from
         train_reply() once it is done. Without it (CPython) it runs here."""
-        if isinstance(epochs, bool) or not isinstance(epochs, int) or not 1 <= epochs <= MAX_TRAIN_COMMAND:
-            raise CommandError(f"train needs a whole number of epochs between 1 and {MAX_TRAIN_COMMAND}")
         self._set_playing(False)
         if self.defer_train:
             self._train_goal = self.lab.epoch + epochs
             return {"pending": True}
         self.accel.prepare(self.lab, self.options["backend"])
-        return {"metrics": _finite(self.lab.train(epochs))}
+        return {"metrics": _finite(self.lab.train(epochs)), "playing": False}
 
-    def cmd_set(self, params=None):
+    def cmd_set(self, params):
         """Change Config fields and session options together, all or nothing."""
-        if not isinstance(params, dict) or not params:
-            raise CommandError("set needs a non-empty object of settings")
-        unknown = sorted(set(params) - set(FIELD_BY_NAME) - set(OPTIONS))
-        if unknown:
-            raise CommandError(f"unknown setting(s): {', '.join(unknown)}")
-        options = {k: _check_option(k, v) for k, v in params.items() if k in OPTIONS}
-        changes = {k: v for k, v in params.items() if k in FIELD_BY_NAME}
-        self.lab.config.replace(**changes)               # validate before changing anything
+        changes, options = vocabulary.split_settings(params)
         result = self.lab.update(**changes) if changes else {"rebuilt": False, "changed": []}
         if result["rebuilt"]:
             self._restarted()
@@ -224,10 +187,7 @@ class Session:
         return {**result, "config": self._config_dict()}
 
     def cmd_pretrained(self, distribution=None):
-        name = distribution or self.lab.config.distribution
-        if not isinstance(name, str):
-            raise CommandError("distribution must be a string")
-        self.lab = Lab.pretrained(name)
+        self.lab = Lab.pretrained(distribution or self.lab.config.distribution)
         self._restarted()
         return {"config": self._config_dict(), "metrics": self.lab.metrics()}
 
@@ -284,11 +244,11 @@ class Session:
         """The worker found no usable WebGPU (the reason goes into the note)."""
         self.accel.gpu_unavailable(reason)
 
-    def cmd_benchmark_products(self, shapes=None):
+    def cmd_benchmark_products(self, shapes):
         """ms per product on each path for [[m, k, n, "NN"|"TN"|"NT"], ...]
         (benchmarks/bench_gpu.py; the GPU is timed when this call can wait for it)."""
         from .accel import benchmark_products
-        if not isinstance(shapes, list) or not all(
+        if not all(
                 isinstance(s, list) and len(s) == 4 and all(isinstance(v, int) and 1 <= v <= 4096 for v in s[:3])
                 and s[3] in ("NN", "TN", "NT") for s in shapes):
             raise CommandError('benchmark_products needs shapes: [[m, k, n, "NN" | "TN" | "NT"], ...], sizes 1..4096')
@@ -310,7 +270,8 @@ class Session:
         if error is not None:
             self._train_reply = json_text({"ok": False, "error": error})
         else:
-            self._train_reply = json_text({"ok": True, "metrics": self.lab.metrics(), "stopped": stopped})
+            self._train_reply = json_text({"ok": True, "metrics": self.lab.metrics(), "stopped": stopped,
+                                           "playing": self.playing})
 
     def train_reply(self):
         """The finished deferred train command's JSON reply, once; "" before."""
@@ -501,6 +462,7 @@ def _pack(header, arrays):
         layout.append([name, offset, list(value.shape)])
         offset += value.size
     header["arrays"] = layout
+    header["dtype"] = vocabulary.FRAME_DTYPE
     buffer = np.concatenate([np.ravel(drawable(name, v)).astype(np.float32, copy=False)
                              for name, v in arrays.items()])
     return json_text(header), buffer

@@ -11,6 +11,8 @@
 // loop) sends no more heartbeats: after HUNG_MS of silence the client ends it,
 // rejects every pending promise and reports 'fatal' (the page offers Restart).
 
+import { checkFrameLayout } from './frame-layout.js';
+
 export class LabError extends Error {}
 
 export const MAX_LOAD_BYTES = 20 * 1024 * 1024;   // the file picker's cap, for ganlab.load too
@@ -18,9 +20,11 @@ const HUNG_MS = 3000;             // silence after which the worker is taken for
 const WATCH_MS = 250;
 const FRAME_RETRY_MS = 500;       // after a frame failed, wait this long before asking again
 
-export function decodeFrame(headerText, buffer) {
+/** {header, arrays}; a frame (not thumbnails) is checked against the schema's layout first. */
+export function decodeFrame(headerText, buffer, { isFrame = false } = {}) {
   const header = JSON.parse(headerText);
   const all = new Float32Array(buffer);
+  if (isFrame) checkFrameLayout(header, all.length);
   const arrays = {};
   for (const [name, offset, shape] of header.arrays) {
     const size = shape.reduce((a, b) => a * b, 1);
@@ -164,7 +168,13 @@ export class LabClient extends EventTarget {
         this.lastFrameError = null;
         this.framesReceived++;
         this.firstFrameAt ??= performance.now();
-        this.lastFrame = decodeFrame(data.header, data.buffer);
+        try {
+          this.lastFrame = decodeFrame(data.header, data.buffer, { isFrame: true });
+        } catch (error) {
+          console.error(`this page cannot read the worker's frames: ${error.message}`);
+          this._emit('error', { message: `this page cannot read the lab's frames (${error.message}); reload it` });
+          break;
+        }
         // The frame came back after a display frame went by without a request:
         // ask again now (the worker makes it while this one is drawn) rather
         // than on the next display frame, so a round trip a little longer than
@@ -212,7 +222,7 @@ export class LabClient extends EventTarget {
   /** Send a command ({cmd, ...args}); resolves with the reply, rejects with LabError. */
   async command(cmd, args = {}) {
     await this.ready;
-    return this._request({ type: 'command', command: { cmd, ...args } });
+    return this._request({ type: 'command', command: { ...args, cmd } });   // args cannot rename the command
   }
 
   /** Samples of every preset distribution: {name: {data (Float32Array), shape}}. */

@@ -1,6 +1,6 @@
 // The worker's message loop: relays page messages to the Python Session and
-// trains between them. One long-lived PyProxy (the session); every other proxy
-// is destroyed as soon as it is read.
+// trains between them. One long-lived PyProxy per Session method it calls;
+// every other proxy is destroyed as soon as it is read.
 //
 // Page -> worker:
 //   {type: 'command', id, command: {cmd, ...}}    reply: {type: 'reply', id, ok, ...}
@@ -20,17 +20,21 @@
 //                                                  watchdog (lab-client.js) notices a
 //                                                  worker that died or hangs
 //
-// Training runs in slices of SLICE_MS scheduled through one MessageChannel, so
-// page messages are handled between slices (pause acts within one slice: a
-// long epoch is cut after any matrix product, see Lab.train_until), and no
-// timer clamping or per-yield allocation slows the loop down. `train` (and a
-// long `step`) run in those slices too: their reply is sent when they finish,
-// or when a pause or another command ends them early.
+// One way into Python: every call goes through one queue, one at a time, in
+// the order the messages came, and is entered synchronously, or through
+// callPromising while the session wants the GPU (its products then await
+// WebGPU readbacks, and messages that arrive meanwhile wait their turn: Python
+// is never re-entered mid-step). Training runs in slices of SLICE_MS
+// scheduled through one MessageChannel, so page messages are handled between
+// slices (pause acts within one slice: a long epoch is cut after any matrix
+// product, see Lab.train_until), with no timer clamping. `train` (and a long
+// `step`) run in those slices too: their reply is sent when they finish, or
+// when a pause or another command ends them early.
 //
 // Errors: a message for the page is always plain words; a Python traceback
 // (a reply's "details", or an exception escaping Python) goes to the console.
 
-import { connectGpu } from '../gpu/worker-gpu.js';
+import { openGpu } from '../gpu/worker-gpu.js';
 import { internalError } from './errors.js';
 
 const SLICE_MS = 12;
@@ -42,13 +46,42 @@ export function runSession(pyodide, boot) {
   module.destroy();
   session.defer_train = true;   // train and long steps run in slices (see the top of this file)
   let trainId = null;           // the id of the train command running in slices
+  // Long-lived callables: callPromising needs the callable itself.
+  const py = {
+    tick: session.tick, command: session.command, frame: session.frame, thumbnails: session.thumbnails,
+    save: session.save_bytes, load: session.load_bytes, trainReply: session.train_reply,
+  };
+  let promising = false;     // enter Python through callPromising (the session wants the GPU)
+  let gpuAttached = false;
+
+  const call = (fn, ...args) => (promising ? fn.callPromising(...args) : fn(...args));
+
+  // --- the queue -----------------------------------------------------------
+  const jobs = [];
+  let running = false;
+  async function pump() {
+    if (running) return;
+    running = true;
+    try {
+      while (jobs.length) {
+        try {
+          await jobs.shift()();
+        } catch (error) {
+          postMessage({ type: 'error', message: internalError('handling a message', error) });
+        }
+      }
+    } finally {
+      running = false;
+    }
+  }
+  const enqueue = (job) => {
+    jobs.push(job);
+    pump();
+  };
 
   const channel = new MessageChannel();
   let scheduled = false;
-  channel.port1.onmessage = () => {
-    scheduled = false;
-    tick();
-  };
+  channel.port1.onmessage = () => enqueue(tick);
   const schedule = () => {
     if (!scheduled) {
       scheduled = true;
@@ -56,8 +89,9 @@ export function runSession(pyodide, boot) {
     }
   };
 
-  // A reply from Python: its traceback (if any) to the console; a train
-  // that runs in slices answers later (settleTrain).
+  // --- what the jobs do ------------------------------------------------------
+  // A reply from Python: its traceback (if any) to the console; a train that
+  // runs in slices answers later (settleTrain).
   function deliver(id, reply) {
     if (reply.details) {
       console.error('GAN Lab worker:', reply.details);
@@ -73,40 +107,31 @@ export function runSession(pyodide, boot) {
 
   function settleTrain() {
     if (trainId === null) return;
-    const done = session.train_reply();
+    const done = py.trainReply();
     if (!done) return;
     const id = trainId;
     trainId = null;
     deliver(id, JSON.parse(done));
   }
 
-  // What a tick's status asks for: an error shown, the train's reply, another slice.
-  function afterTick(status) {
+  async function tick() {
+    scheduled = false;
+    let status;
+    try {
+      status = JSON.parse(await call(py.tick, SLICE_MS));
+    } catch (error) {
+      try {
+        py.command('{"cmd": "pause"}');
+        settleTrain();
+      } catch { /* the message below says it all */ }
+      postMessage({ type: 'error', message: internalError('training', error) });
+      return;
+    }
+    promising = status.promising === true;
     if (status.details) console.error('GAN Lab worker:', status.details);
     if (status.error) postMessage({ type: 'error', message: status.error });
     settleTrain();
     if (status.playing || status.busy) schedule();
-  }
-
-  function tickFailed(error) {
-    try {
-      session.command('{"cmd": "pause"}');
-      settleTrain();
-    } catch { /* the message below says it all */ }
-    postMessage({ type: 'error', message: internalError('training', error) });
-  }
-
-  function tick() {
-    if (gpu.owns()) return gpu.requestTick();   // the GPU path enters Python through callPromising
-    let status;
-    try {
-      status = JSON.parse(session.tick(SLICE_MS));
-    } catch (error) {
-      tickFailed(error);
-      return;
-    }
-    gpu.note(status);
-    afterTick(status);
   }
 
   // (header JSON, numpy float32 array) -> [header, a fresh transferable ArrayBuffer]
@@ -122,25 +147,25 @@ export function runSession(pyodide, boot) {
     return [header, copy.buffer];
   }
 
-  function frame() {
-    const [header, buffer] = unpack(session.frame());
+  async function frame() {
+    const [header, buffer] = unpack(await call(py.frame));
     postMessage({ type: 'frame', header, buffer }, [buffer]);
   }
 
   function thumbnails(id) {
-    const [header, buffer] = unpack(session.thumbnails());
+    const [header, buffer] = unpack(py.thumbnails());
     postMessage({ type: 'reply', id, ok: true, header, buffer }, [buffer]);
   }
 
   function save(id) {
-    const blob = session.save_bytes();
+    const blob = py.save();
     const bytes = blob.toJs();
     blob.destroy();
     postMessage({ type: 'reply', id, ok: true, bytes: bytes.buffer }, [bytes.buffer]);
   }
 
   function load(id, buffer) {
-    const reply = JSON.parse(session.load_bytes(new Uint8Array(buffer)));
+    const reply = JSON.parse(py.load(new Uint8Array(buffer)));
     settleTrain();
     deliver(id, reply);
   }
@@ -154,8 +179,8 @@ export function runSession(pyodide, boot) {
     });
   }
 
-  function command(id, message) {
-    const reply = JSON.parse(session.command(JSON.stringify(message)));
+  async function command(id, message) {
+    const reply = JSON.parse(await call(py.command, JSON.stringify(message)));
     settleTrain();          // a command may have ended a running train
     deliver(id, reply);
   }
@@ -163,10 +188,22 @@ export function runSession(pyodide, boot) {
   const WHAT = { command: 'running a command', frame: 'making a frame', save: 'saving',
     load: 'loading the file', stats: 'counting memory', thumbnails: 'drawing the thumbnails' };
 
-  function handle(data) {
+  // After a setting changed (say backend: 'gpu') no tick may have run yet: ask.
+  function notePromising() {
+    if (!gpuAttached || promising) return;
+    const wants = session.wants_promising;
     try {
-      if (data.type === 'command') command(data.id, data.command);
-      else if (data.type === 'frame') frame();
+      promising = wants() === true;
+    } finally {
+      wants.destroy();
+    }
+  }
+
+  async function handle(data) {
+    try {
+      if (data.type === 'command' || data.type === 'frame') notePromising();
+      if (data.type === 'command') await command(data.id, data.command);
+      else if (data.type === 'frame') await frame();
       else if (data.type === 'save') save(data.id);
       else if (data.type === 'load') load(data.id, data.bytes);
       else if (data.type === 'stats') stats(data.id);
@@ -183,18 +220,26 @@ export function runSession(pyodide, boot) {
     schedule();
   }
 
-  // WebGPU (gpu/bridge.js) starts in the background; while the session uses it,
-  // Python is entered through callPromising and messages wait their turn.
-  const gpu = connectGpu(pyodide, session, {
-    handle, unpack, schedule, sliceMs: SLICE_MS, deliver, settleTrain, afterTick, tickFailed,
-  });
-  self.onmessage = ({ data }) => {
-    if (!gpu.intercept(data)) handle(data);
-  };
+  self.onmessage = ({ data }) => enqueue(() => handle(data));
+
+  // WebGPU starts in the background; the session learns of it between two calls.
+  openGpu(pyodide, { onLost: schedule }).then((opened) => enqueue(() => {
+    if (opened.gpu) {
+      const attach = session.attach_gpu;
+      attach(opened.bridge, opened.info);
+      attach.destroy();
+      gpuAttached = true;
+    } else {
+      const unavailable = session.gpu_unavailable;
+      unavailable(opened.reason);
+      unavailable.destroy();
+    }
+    schedule();
+  })).catch((error) => console.warn('GPU start-up failed:', error));
 
   const version = pyodide.runPython('import ganlab_wasm; ganlab_wasm.__version__');
-  const schema = JSON.parse(session.command('{"cmd": "schema"}'));
-  const state = JSON.parse(session.command('{"cmd": "state"}'));
+  const schema = JSON.parse(py.command('{"cmd": "schema"}'));
+  const state = JSON.parse(py.command('{"cmd": "state"}'));
   delete schema.ok;
   delete state.ok;
   postMessage({ type: 'ready', version, bootMs: boot.bootMs, schema, state });
