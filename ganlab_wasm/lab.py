@@ -13,7 +13,9 @@ from .config import RECOMMENDED, STRUCTURAL, Config, ConfigError
 from . import experiment_file as saved
 from .experiment_file import LoadError
 from .gan import GAN
-from .metrics import FAKE_SAMPLES, REAL_SAMPLES, histogram, kl_js
+from .data import MODES
+from .metrics import (FAKE_SAMPLES, REAL_SAMPLES, border_share, histogram, kl_js, mode_shares, modes_covered,
+                      sliced_wasserstein, sorted_projections)
 from .schema import LEVELS
 from .version import __version__
 from .views import cell_centers, generator_push, heatmap, manifold, real_contours
@@ -52,6 +54,9 @@ class Lab:
         self._metric_noise = self.gan.sample_noise(rng, FAKE_SAMPLES)
         self._reference_real = self.gan.sample_real(rng, REAL_SAMPLES)
         self._real_counts = histogram(self._reference_real)
+        # the sliced Wasserstein distance compares equal counts: 5,000 of the reference
+        self._real_sorted = sorted_projections(self._reference_real[:FAKE_SAMPLES])
+        self._modes = MODES.get(config.distribution)
         self._contours = None
         self._centers = {}
         self._evaluation = None
@@ -196,18 +201,45 @@ class Lab:
         return self._evaluation
 
     def divergence(self):
-        """{"kl", "js"}: grid histograms of 20,000 real and 5,000 fake samples
-        compared (see metrics.py); cached until the generator changes."""
+        """How far 5,000 fake samples are from the real data (see metrics.py),
+        cached until the generator changes:
+
+        kl, js      nats, grid histograms against 20,000 real samples; a
+                    perfect generator scores KL 0.02 to 0.04 (sampling noise)
+        sw          sliced Wasserstein-1 against 5,000 real samples, in canvas
+                    widths; it keeps growing where KL saturates (perfect: 0.005)
+        border      share of the fakes within 0.01 of the canvas edge
+        modes, modes_total   (presets made of Gaussian modes only) how many
+                    modes hold at least a third of their fair share of fakes
+        """
         key = self._key()
         if self._divergence is None or self._divergence[0] != key:
             with np.errstate(all="ignore"):
-                kl, js = kl_js(self._real_counts, histogram(self.gan.G(self._metric_noise)))
-            self._divergence = (key, {"kl": kl, "js": js})
+                fake = self.gan.G(self._metric_noise)
+                kl, js = kl_js(self._real_counts, histogram(fake))
+                out = {"kl": kl, "js": js, "sw": sliced_wasserstein(None, fake, self._real_sorted),
+                       "border": border_share(fake)}
+                if self._modes is not None:
+                    out["modes"] = modes_covered(mode_shares(fake, *self._modes))
+                    out["modes_total"] = len(self._modes[0])
+            self._divergence = (key, out, fake)
         return self._divergence[1]
+
+    def mode_shares(self):
+        """Per mode, its share of the 5,000 metric fakes over its fair share
+        (None for data without Gaussian modes); see metrics.mode_shares."""
+        if self._modes is None:
+            return None
+        self.divergence()
+        return mode_shares(self._divergence[2], *self._modes)
+
+    def real_border_share(self):
+        """Share of the real reference data within 0.01 of the canvas edge."""
+        return border_share(self._reference_real)
 
     def metrics(self, divergence=True):
         """dict: epoch, d_updates, g_updates, d_loss, g_loss, and (unless
-        divergence=False, which is much cheaper) kl and js.
+        divergence=False, which is much cheaper) what divergence() returns.
 
         Losses are measured on the fixed shown samples, so the curves show the
         game rather than batch noise."""
@@ -286,9 +318,10 @@ class Lab:
         self._build(self._config)
 
     def slow_motion(self):
-        """One discriminator update and one generator update, paused at each of
-        the ten stages of GAN Lab's Fig. 11; yields gan.Stage objects whose
-        `data` holds what that stage produced. Counts as one epoch."""
+        """One epoch, k_d discriminator updates then k_g generator updates,
+        paused at each update's five stages (GAN Lab's Fig. 11); yields
+        gan.Stage objects whose `data` holds what that stage produced and whose
+        `update` / `updates` say which of the k updates it belongs to."""
         gan = self.gan
         self._partial = None
         start = gan.state()

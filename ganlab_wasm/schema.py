@@ -32,6 +32,11 @@ BACKENDS = ("auto", "cpu", "gpu", "numpy")   # how matrix products run (see acce
 MIN_DRAWN_POINTS = 10
 MAX_DRAWN_POINTS = 2000
 MAX_TRAIN_COMMAND = 5000   # epochs one "train" command may run (in the worker it runs in slices, so pause ends it)
+MAX_TEXT_ARG = 2_000_000   # characters of a text argument (pasted points)
+# What a comparison may vary (every run keeps the same data); 2 to 4 runs.
+COMPARABLE = ("learning_rate_d", "learning_rate_g", "k_d", "k_g", "loss", "optimizer_d", "optimizer_g",
+              "real_label", "clip", "seed", "g_layers", "g_neurons", "d_layers", "d_neurons", "activation",
+              "batch_size", "noise_type", "noise_dim")
 
 # Words for choice values, for the page and its messages.
 CHOICE_LABELS = {
@@ -236,7 +241,7 @@ REQUIRED = object()   # an argument without a default
 @dataclass(frozen=True)
 class Arg:
     name: str
-    kind: str            # "choice", "int", "bool", "settings" (an object of settings) or "list"
+    kind: str            # "choice", "int", "bool", "settings" (an object of settings), "list" or "text"
     default: object = REQUIRED
     doc: str = ""
     choices: tuple = ()
@@ -244,7 +249,7 @@ class Arg:
     high: int = None
 
     def check(self, command, value):
-        what = f"{command}'s {self.name}"
+        what = f"{command} {self.name}"
         if self.kind == "choice" and (isinstance(value, bool) or value not in self.choices):
             raise CommandArgsError(f"{what} must be one of {', '.join(self.choices)}; got {value!r}")
         if self.kind == "bool" and not isinstance(value, bool):
@@ -257,6 +262,10 @@ class Arg:
             raise CommandArgsError(f"{command} needs a non-empty object of settings")
         if self.kind == "list" and not isinstance(value, list):
             raise CommandArgsError(f"{what} must be a list; got {value!r}")
+        if self.kind == "list" and self.high is not None and not self.low <= len(value) <= self.high:
+            raise CommandArgsError(f"{what} must have {self.low} to {self.high} entries; got {len(value)}")
+        if self.kind == "text" and not (isinstance(value, str) and len(value) <= MAX_TEXT_ARG):
+            raise CommandArgsError(f"{what} must be text of at most {MAX_TEXT_ARG:,} characters")
         return value
 
     def export(self):
@@ -339,6 +348,18 @@ COMMANDS = (
             embed=True, returns="reply"),
     Command("schema", "this schema with the page's extras (stages, noise range, pretrained presets)",
             returns="reply"),
+    Command("compare", "compare the run with 1 to 3 others that differ in one setting (all from epoch 0, same seed)",
+            (Arg("vary", "choice", doc="the setting that differs", choices=COMPARABLE),
+             Arg("values", "list", doc="its values in the other runs", low=1, high=3)), embed=True),
+    Command("compare_stop", "back to one run: keep run `keep` (0 = the first) where it is",
+            (Arg("keep", "int", 0, "which run to keep", low=0, high=3),), embed=True),
+    Command("history", "the snapshots kept for rewinding: their epochs and bytes", returns="reply"),
+    Command("rewind", "show the run at the snapshot at or before an epoch (the present is kept aside)",
+            (Arg("epoch", "int", doc="the epoch to look at", low=0, high=2**31 - 1),), embed=True),
+    Command("resume", "continue training from the epoch shown (the later epochs are dropped)", embed=True),
+    Command("rewind_cancel", "back to the present after rewinding", embed=True),
+    Command("load_points", "make a drawn distribution from CSV or whitespace-separated x, y rows",
+            (Arg("text", "text", doc="one point per row: x, y"),), embed=True, returns="reply"),
     Command("benchmark_products", "ms per matrix product on each path (benchmarks/bench_gpu.py)",
             (Arg("shapes", "list", doc='[[m, k, n, "NN" | "TN" | "NT"], ...], sizes 1..4096'),),
             returns="products"),
@@ -361,7 +382,7 @@ class FrameArray:
     name: str
     shape: tuple
     doc: str
-    when: str = "always"     # "always", "static" (first frame of a run) or "stage" (slow motion)
+    when: str = "always"     # "always", "static" (first frame of a run), "stage" (slow motion), "compare"
 
     def export(self):
         return {"name": self.name, "shape": list(self.shape), "dtype": FRAME_DTYPE, "when": self.when,
@@ -381,6 +402,9 @@ FRAME = (
     FrameArray("contour", ("segments", 4), "segments x0, y0, x1, y1 of the real density's contours", "static"),
     FrameArray("contour_level", ("segments",), "each segment's level (0 = densest 25%)", "static"),
     FrameArray("points", ("points", 2), "the drawn distribution's points", "static"),
+    FrameArray("runs_fake", ("runs", "samples", 2), "comparing: every other run's fakes (run 2 first)",
+               "compare"),
+    FrameArray("runs_heatmap", ("runs", 20, 20), "comparing: every other run's D heatmap", "compare"),
     FrameArray("stage_noise", ("batch", "noise_dim"), "slow motion: the batch's noise", "stage"),
     FrameArray("stage_fake", ("batch", 2), "slow motion: the batch's fakes", "stage"),
     FrameArray("stage_real", ("batch", 2), "slow motion: the batch's real samples", "stage"),
@@ -402,4 +426,107 @@ def export():
         "rules": [r.export() for r in RULES],
         "commands": [c.export() for c in COMMANDS],
         "frame": [a.export() for a in FRAME],
+    }
+
+
+# --- the image lab (images.html, image_session.py) -------------------------
+# Its run settings are ImageSettings' fields (image_settings.FIELDS, sent with
+# 'ready' as "config"); its session options, commands and frame layout are
+# declared here, beside the 2-D lab's, and exported as dist/image-schema.js.
+MODELS = ("vanilla", "conditional")
+MAX_TARGET = 1_000_000     # epochs one play may be asked to train
+
+IMAGE_OPTIONS = (
+    _option("speed", "choice", "fast", "speed", "epochs per second while playing", tuple(SPEEDS)),
+    _option("slow_motion", "bool", False, "slow motion", "play one stage of an update at a time"),
+    _option("stage_ms", "int", 1250, "time per stage", "milliseconds each slow-motion stage is shown",
+            low=200, high=10_000),
+    _option("backend", "choice", "auto", "matrix products", "how matrix products run (see accel.py)", BACKENDS),
+    _option("epochs_to_train", "int", 0, "epochs to train",
+            "epochs a play trains before it pauses (0: until paused)", low=0, high=MAX_TARGET),
+    _option("latent_x", "int", 0, "latent map: across", "noise dimension the latent map varies across",
+            low=0, high=63),
+    _option("latent_y", "int", 1, "latent map: down", "noise dimension the latent map varies down",
+            low=0, high=63),
+    _option("latent_cells", "int", 8, "latent map size", "images per side of the latent map", low=2, high=16),
+    _option("compare", "bool", False, "compare with pretrained",
+            "show the pretrained model's grid beside this one"),
+)
+IMAGE_OPTION_BY_NAME = {s.name: s for s in IMAGE_OPTIONS}
+
+_SHARED = {c.name: c for c in COMMANDS}
+IMAGE_COMMANDS = (
+    _SHARED["hello"], _SHARED["ready"],
+    Command("play", "start training (with epochs, or epochs_to_train set, stop after that many)",
+            (Arg("epochs", "int", None, "epochs to train before pausing (0: until paused)", low=0, high=MAX_TARGET),),
+            embed=True),
+    _SHARED["pause"], _SHARED["toggle"], _SHARED["step"], _SHARED["train"], _SHARED["set"], _SHARED["reset"],
+    Command("pretrained", "replace the run by the shipped pretrained model of a kind (default: the current one)",
+            (Arg("model", "choice", None, "which model", MODELS),), embed=True),
+    Command("noise", "the sliders' noise vector and the digit asked for (conditional)",
+            (Arg("z", "list", None, "noise_dim numbers"), Arg("label", "int", None, "the digit", low=0, high=9),
+             Arg("randomise", "bool", False, "draw a new vector"), Arg("reset", "bool", False, "zero the vector")),
+            embed=True, call="options"),
+    Command("scrub", "show kept grid number index (0 = oldest) instead of the live one; null: live",
+            (Arg("index", "int", None, "which kept grid", low=0, high=100_000),), embed=True),
+    Command("nearest", "the real image nearest to fake number index of the grid",
+            (Arg("index", "int", doc="which fake", low=0, high=99),), embed=True, returns="reply"),
+    _SHARED["state"], _SHARED["schema"], _SHARED["benchmark_products"],
+)
+IMAGE_COMMAND_BY_NAME = {c.name: c for c in IMAGE_COMMANDS}
+
+IMAGE_FRAME = tuple(FrameArray(*a) for a in (
+    ("grid", ("grid", 64), "G's images for the fixed noise (row r: entries 10r..10r+9; conditional: class r)"),
+    ("grid_score", ("grid",), "D's 'how real' for each"),
+    ("grid_read", ("grid",), "the digit classifier's class for each"),
+    ("grid_confidence", ("grid",), "its probability"),
+    ("grid_class", ("grid",), "the class asked for (conditional), else -1"),
+    ("grid_nearest", ("grid", 64), "each fake's nearest real image (every 0.25 s while playing)", "sometimes"),
+    ("grid_nearest_distance", ("grid",), "RMS pixel distance to it", "sometimes"),
+    ("grid_nearest_index", ("grid",), "its index in the dataset", "sometimes"),
+    ("class_share", (10,), "share of the grid read as each digit"),
+    ("confident_share", (10,), "share read as each digit with p >= 0.8"),
+    ("latent", ("rows", "cells", 64), "the latent map (row i: the second dim at axis[i])"),
+    ("latent_axis", ("cells",), "noise values along each axis"),
+    ("latent_score", ("rows", "cells"), "D's 'how real' for each latent image"),
+    ("slider", (64,), "G of the sliders' noise"),
+    ("slider_score", (1,), "D's 'how real' for it"),
+    ("slider_read", (2,), "[class, probability] the classifier reads in it"),
+    ("noise", ("grid", "noise_dim"), "the grid's fixed noise"),
+    ("dataset_examples", (10, 64), "one real image per digit", "static"),
+    ("dataset_sample", (25, 64), "25 random real images", "static"),
+    ("dataset_sample_label", (25,), "their digits", "static"),
+    ("log_epoch", ("log",), "the core's log: epochs"),
+    ("log_d_loss", ("log",), "D loss"),
+    ("log_g_loss", ("log",), "G loss"),
+    ("log_confident", ("log",), "share of fakes read with confidence"),
+    ("log_classes_covered", ("log",), "digits covered"),
+    ("log_top_share", ("log",), "share of the most made digit"),
+    ("log_label_agreement", ("log",), "share read as asked (NaN for vanilla)"),
+    ("history_grid", ("grid", 64), "the kept grid being scrubbed to", "sometimes"),
+    ("history_score", ("grid",), "D's scores on it", "sometimes"),
+    ("compare_grid", ("grid", 64), "the pretrained model's grid", "sometimes"),
+    ("compare_score", ("grid",), "D's scores on it", "sometimes"),
+    ("stage_noise", ("batch", "noise_dim"), "slow motion: the batch's noise", "stage"),
+    ("stage_fake", ("batch", 64), "slow motion: the batch's fakes", "stage"),
+    ("stage_real", ("batch", 64), "slow motion: the batch's real images", "stage"),
+    ("stage_real_pred", ("batch",), "slow motion: D on the real batch", "stage"),
+    ("stage_fake_pred", ("batch",), "slow motion: D on the fake batch", "stage"),
+    ("stage_real_score_grad", ("batch",), "slow motion: loss gradient of each real score", "stage"),
+    ("stage_fake_score_grad", ("batch",), "slow motion: loss gradient of each fake score", "stage"),
+    ("stage_fake_grad", ("batch", 64), "slow motion: the push on each fake's pixels", "stage"),
+    ("stage_moved_from", ("batch", 64), "slow motion: the fakes before G's update", "stage"),
+    ("stage_labels", ("...",), "slow motion: the batch's digits (conditional)", "stage"),
+))
+
+
+def export_images(settings=()):
+    """The image lab's vocabulary; `settings`: ImageSettings.schema() (the
+    worker sends it with 'ready'; the static dist/image-schema.js has none)."""
+    return {
+        "config": list(settings),
+        "options": [s.export() for s in IMAGE_OPTIONS],
+        "rules": [],
+        "commands": [c.export() for c in IMAGE_COMMANDS],
+        "frame": [a.export() for a in IMAGE_FRAME],
     }

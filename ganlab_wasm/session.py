@@ -18,12 +18,14 @@ import numpy as np
 
 from . import schema as vocabulary
 from .accel import Accelerator
-from .config import Config, ConfigError
+from .config import RECOMMENDED, Config, ConfigError
 from .data import NOISE_HIGH, NOISE_LOW, PRESETS
 from .gan import STAGES
 from .lab import DivergedError, Lab, LoadError
-from .schema import MAX_TRAIN_COMMAND, OPTIONS, SPEEDS, CommandArgsError  # noqa: F401
-from .safe import drawable, json_safe, json_text
+from .rate import RateMeter
+from .safe import drawable, json_safe, json_text  # noqa: F401
+from .schema import LEVELS, MAX_TRAIN_COMMAND, OPTIONS, SPEEDS, CommandArgsError  # noqa: F401
+from .session_runs import RunsError, RunsMixin
 
 MAX_SLICE_EPOCHS = 2000
 DIVERGENCE_EVERY = 0.1   # seconds between KL/JS updates in frames while playing (they cost most of a frame)
@@ -71,7 +73,7 @@ def pretrained_names():
     return sorted(f.name[:-4] for f in folder.iterdir() if f.name.endswith(".npz"))
 
 
-class Session:
+class Session(RunsMixin):      # RunsMixin: compare runs, rewind, own data (session_runs.py)
     def __init__(self, config=None, clock=time.perf_counter):
         self.lab = Lab(config or Config())
         self.options = {option.name: option.default for option in OPTIONS}
@@ -88,10 +90,11 @@ class Session:
         self._train_reply = None       # its reply, once it is done, for train_reply()
         self._rate_start = None        # for speed limits
         self._rate_epoch = 0
-        self._eps_window = []          # (time, epoch) samples for epochs/s
+        self._eps = RateMeter()        # epochs/s over the last second of playing
         self._divergence = None        # (time, {"kl", "js"}) last sent in a frame
         self.accel = Accelerator()     # how matrix products run (numpy, faster CPU, GPU)
         self.accel.adopt(self.lab)
+        self._new_history()
 
     # --- commands ---------------------------------------------------------
     def command(self, text):
@@ -105,12 +108,12 @@ class Session:
             spec = vocabulary.COMMAND_BY_NAME.get(message["cmd"])
             if spec is None or spec.where != "session":
                 raise CommandError(f"unknown command {message['cmd']!r}")
+            args = spec.check_args({k: v for k, v in message.items() if k not in ("cmd", "id")})
             if self._train_goal is not None and message["cmd"] not in ("state", "schema"):
                 self._finish_train(stopped=True)       # pause (or any change) ends a running train
-            args = spec.check_args({k: v for k, v in message.items() if k not in ("cmd", "id")})
             result = getattr(self, "cmd_" + spec.name)(**args)
             return json_text({"ok": True, **(result or {})})
-        except (CommandError, ConfigError, LoadError, DivergedError) as e:
+        except (CommandError, ConfigError, LoadError, DivergedError, RunsError) as e:
             return json_text({"ok": False, "error": str(e)})
         except CommandArgsError as e:
             return json_text({"ok": False, "error": f"bad arguments: {e}"})
@@ -140,7 +143,7 @@ class Session:
             self._train_goal = self.lab.epoch + 1    # a long epoch runs in ticks, like train
             return {"pending": True}
         else:
-            self.lab.step(level)
+            self._step_once(level)
         return {"metrics": _finite(self.lab.metrics()), "playing": False}
 
     def cmd_train(self, epochs):
@@ -149,18 +152,22 @@ class Session:
         With defer_train (the worker) the epochs run in ticks, so the worker
         stays responsive; the reply ({"ok", "metrics"}, with "stopped": true
         when a pause or another command ended it early) comes from
-        train_reply() once it is done. Without it (CPython) it runs here."""
+        train_reply() once it is done. Without it (CPython) it runs here.
+        The schema checks epochs (1..MAX_TRAIN_COMMAND)."""
         self._set_playing(False)
         if self.defer_train:
             self._train_goal = self.lab.epoch + epochs
             return {"pending": True}
         self.accel.prepare(self.lab, self.options["backend"])
-        return {"metrics": _finite(self.lab.train(epochs)), "playing": False}
+        self._train_epochs(epochs)
+        return {"metrics": _finite(self.lab.metrics()), "playing": False}
 
     def cmd_set(self, params):
         """Change Config fields and session options together, all or nothing."""
         changes, options = vocabulary.split_settings(params)
-        result = self.lab.update(**changes) if changes else {"rebuilt": False, "changed": []}
+        if options.get("slow_motion") and self.comparison is not None:
+            raise RunsError("slow motion shows one run: stop comparing first")
+        result = self._update_runs(changes) if changes else {"rebuilt": False, "changed": []}
         if result["rebuilt"]:
             self._restarted()
         elif result["changed"]:
@@ -174,20 +181,23 @@ class Session:
     def cmd_reset(self, new_seed=False):
         """Epoch 0, same settings; with new_seed, new initial weights too."""
         if new_seed:
-            self.lab.update(seed=(self.lab.config.seed * 1103515245 + 12345) % (2**31 - 1))
+            self._update_runs({"seed": (self.lab.config.seed * 1103515245 + 12345) % (2**31 - 1)})
+        elif self.comparison is not None:
+            self.comparison.reset()
         else:
             self.lab.reset()
         self._restarted()
         return {"config": self._config_dict()}
 
     def cmd_recommended(self):
-        result = self.lab.use_recommended()
+        result = self._update_runs(dict(RECOMMENDED[self.lab.config.distribution]))
         if result["rebuilt"]:
             self._restarted()
         return {**result, "config": self._config_dict()}
 
     def cmd_pretrained(self, distribution=None):
         self.lab = Lab.pretrained(distribution or self.lab.config.distribution)
+        self.comparison = None
         self._restarted()
         return {"config": self._config_dict(), "metrics": self.lab.metrics()}
 
@@ -195,7 +205,7 @@ class Session:
         return {"config": self._config_dict(), "options": self.options, "playing": self.playing,
                 "metrics": _finite(self.lab.metrics()), "epochs_per_second": self.epochs_per_second(),
                 "compute": self.accel.describe(full=True, mode=self.options["backend"]),
-                "notice": self.notice()}
+                "notice": self.notice(), "compare": self._compare_header()}
 
     def notice(self):
         """A note for the page when an epoch takes more than about a second
@@ -211,7 +221,7 @@ class Session:
         return schema()
 
     def save_bytes(self):
-        return self.lab.save()
+        return self._save_runs()
 
     def load_bytes(self, blob):
         """Replace the run by a saved one (bytes, or a JS Uint8Array proxy);
@@ -221,15 +231,15 @@ class Session:
         try:
             if hasattr(blob, "to_bytes"):
                 blob = blob.to_bytes()
-            lab = Lab.load(blob)
-            # Everything the reply needs is worked out before the run is
-            # replaced, so a reply can never report a failure after the fact.
-            reply = json_text({"ok": True, "config": _config_summary(lab.config), "metrics": lab.metrics()})
+            # _load_runs checks everything before it replaces the run, and the
+            # reply is worked out from what was loaded: it cannot fail after the fact.
+            self._load_runs(blob)
+            reply = json_text({"ok": True, "config": self._config_dict(), "metrics": self.lab.metrics(),
+                               "compare": self._compare_header()})
         except LoadError as e:
             return json_text({"ok": False, "error": str(e)})
         except Exception as e:
             return json_text(internal_error("loading the file", e))
-        self.lab = lab
         self._set_playing(False)
         self._restarted()
         return reply
@@ -262,7 +272,7 @@ class Session:
     def _set_playing(self, playing):
         self.playing = playing
         self._rate_start = None
-        self._eps_window = []
+        self._eps.clear()
 
     def _finish_train(self, stopped=False, error=None):
         """End a deferred train command; its reply waits in train_reply()."""
@@ -283,7 +293,8 @@ class Session:
         self.build += 1
         self._stages, self.stage = None, None
         self._rate_start = None
-        self._eps_window = []
+        self._eps.clear()
+        self._runs_restarted()
 
     def tick(self, budget_ms=15.0):
         """Train for about budget_ms if playing (respecting the speed, or
@@ -340,7 +351,11 @@ class Session:
         lab, clock = self.lab, self.clock
         start = clock()
         allowed = self._allowed_epochs(start) if limit is None else limit
-        if self._epoch_cost is None or self._epoch_cost > SLICED_ABOVE or lab.epoch_in_progress:
+        # Cut into products only for one run (a comparison trains its runs in whole epochs).
+        sliced = self.comparison is None and hasattr(lab, "train_until") and (
+            self._epoch_cost is None or self._epoch_cost > SLICED_ABOVE or lab.epoch_in_progress)
+        if sliced:
+            self._leave_preview()
             try:
                 done = lab.train_until(start + budget, clock, None if allowed == math.inf else allowed)
             except DivergedError:
@@ -348,25 +363,26 @@ class Session:
                 raise
             if done:
                 self._epoch_cost = max(1e-6, lab.last_epoch_seconds)
-            self._eps_window.append((clock(), lab.epoch))
-            self._eps_window = self._eps_window[-200:]
+                if self.history is not None and not lab.epoch_in_progress:
+                    self.history.record()
+            self._eps.record(clock(), lab.epoch)
             return done
         done = 0
         while done < allowed:
             left = budget - (clock() - start)
             if left <= 0:
                 break
-            n = int(min(allowed - done, MAX_SLICE_EPOCHS, max(1, left / self._epoch_cost)))
+            cost = self._epoch_cost or 1e-3
+            n = int(min(allowed - done, MAX_SLICE_EPOCHS, max(1, left / cost)))
             t0 = clock()
             try:
-                lab.train(n, report=False)
+                self._train_epochs(n)
             except DivergedError:
                 self._rate_epoch = lab.epoch
                 raise
             done += n
-            self._epoch_cost = 0.7 * self._epoch_cost + 0.3 * max(1e-6, (clock() - t0) / n)
-        self._eps_window.append((clock(), lab.epoch))
-        self._eps_window = self._eps_window[-200:]
+            self._epoch_cost = 0.7 * cost + 0.3 * max(1e-6, (clock() - t0) / n)
+        self._eps.record(clock(), lab.epoch)
         return done
 
     def _allowed_epochs(self, now):
@@ -379,14 +395,7 @@ class Session:
 
     def epochs_per_second(self):
         """Epochs per second over the last second or so of playing."""
-        window = self._eps_window
-        if len(window) < 2:
-            return 0.0
-        end_t, end_e = window[-1]
-        for t, e in reversed(window):
-            if end_t - t >= 1.0:
-                break
-        return (end_e - e) / (end_t - t) if end_t > t else 0.0
+        return self._eps.rate(self.clock()) if self.playing else 0.0
 
     def _next_stage(self):
         if self._stages is None:
@@ -441,10 +450,12 @@ class Session:
         if self.stage is not None:
             s = self.stage
             header["stage"] = {"net": s.net, "index": s.index, "name": s.name, "description": s.description,
+                               "update": s.update, "updates": s.updates,
                                **{k: v for k, v in s.data.items() if isinstance(v, float)}}
             for k, v in s.data.items():
                 if not isinstance(v, float):
                     arrays["stage_" + k] = v
+        self._runs_frame(header, arrays)
         return _pack(header, arrays)
 
 

@@ -19,9 +19,9 @@
 import vocabulary from '../schema.js';
 import { argsFromCall, byName, checkArgs, commandsOf } from '../embed/calls.js';
 
-const COMMANDS = byName(commandsOf(vocabulary, { where: 'session' }));
-
-export function createApi(client) {
+// `schema`: the vocabulary the page was built for (the image page passes image-schema.js).
+export function createApi(client, { schema = vocabulary } = {}) {
+  const COMMANDS = byName(commandsOf(schema, { where: 'session' }));
   const current = { playing: false, epochs_per_second: 0, config: null, options: null, notice: null };
 
   function absorb(reply) {
@@ -71,7 +71,7 @@ export function createApi(client) {
   // The session's `state` and `schema` commands are read through refresh() and ganlab.schema.
   const api = {
     ...commands,
-    schema: vocabulary,
+    schema,
     get ready() {
       return client.ready.then(() => api);
     },

@@ -21,10 +21,10 @@ const WATCH_MS = 250;
 const FRAME_RETRY_MS = 500;       // after a frame failed, wait this long before asking again
 
 /** {header, arrays}; a frame (not thumbnails) is checked against the schema's layout first. */
-export function decodeFrame(headerText, buffer, { isFrame = false } = {}) {
+export function decodeFrame(headerText, buffer, { isFrame = false, check = checkFrameLayout } = {}) {
   const header = JSON.parse(headerText);
   const all = new Float32Array(buffer);
-  if (isFrame) checkFrameLayout(header, all.length);
+  if (isFrame) check(header, all.length);
   const arrays = {};
   for (const [name, offset, shape] of header.arrays) {
     const size = shape.reduce((a, b) => a * b, 1);
@@ -34,9 +34,14 @@ export function decodeFrame(headerText, buffer, { isFrame = false } = {}) {
 }
 
 export class LabClient extends EventTarget {
-  constructor(workerUrl = new URL('../worker/worker.js', import.meta.url)) {
+  // checkFrame: the layout check of the page's schema (the image page has its own)
+  // workerName: which session the worker runs ('images' on images.html; see worker/session.js)
+  constructor(workerUrl = new URL('../worker/worker.js', import.meta.url),
+    { checkFrame = checkFrameLayout, workerName = null } = {}) {
     super();
     this.workerUrl = workerUrl;
+    this.checkFrame = checkFrame;
+    this.workerName = workerName;
     this.nextId = 1;
     this.pending = new Map();
     this.frameInFlight = false;
@@ -67,7 +72,7 @@ export class LabClient extends EventTarget {
 
   start() {
     if (this.worker) this._newReadyPromise();
-    this.worker = new Worker(this.workerUrl, { type: 'module' });
+    this.worker = new Worker(this.workerUrl, { type: 'module', ...(this.workerName ? { name: this.workerName } : {}) });
     this.worker.onmessage = ({ data }) => this._receive(data);
     this.worker.onerror = (event) => {
       event.preventDefault?.();
@@ -135,7 +140,12 @@ export class LabClient extends EventTarget {
       case 'alive':
         break;
       case 'progress':
+        if (data.boot) this.boot = data.boot;   // how Python started: {path: 'fresh'|'snapshot', ...}
         this._emit('progress', data);
+        break;
+      case 'snapshot':
+        this.snapshotState = data.state;        // a fresh boot stored its snapshot (or could not)
+        this._emit('snapshot', data);
         break;
       case 'fatal':
         this._fail(data.message);
@@ -169,7 +179,7 @@ export class LabClient extends EventTarget {
         this.framesReceived++;
         this.firstFrameAt ??= performance.now();
         try {
-          this.lastFrame = decodeFrame(data.header, data.buffer, { isFrame: true });
+          this.lastFrame = decodeFrame(data.header, data.buffer, { isFrame: true, check: this.checkFrame });
         } catch (error) {
           console.error(`this page cannot read the worker's frames: ${error.message}`);
           this._emit('error', { message: `this page cannot read the lab's frames (${error.message}); reload it` });

@@ -1,6 +1,6 @@
 // The worker's message loop: relays page messages to the Python Session and
-// trains between them. One long-lived PyProxy per Session method it calls;
-// every other proxy is destroyed as soon as it is read.
+// trains between them. One long-lived PyProxy (the session); every other proxy
+// is destroyed as soon as it is read.
 //
 // Page -> worker:
 //   {type: 'command', id, command: {cmd, ...}}    reply: {type: 'reply', id, ok, ...}
@@ -26,10 +26,11 @@
 // WebGPU readbacks, and messages that arrive meanwhile wait their turn: Python
 // is never re-entered mid-step). Training runs in slices of SLICE_MS
 // scheduled through one MessageChannel, so page messages are handled between
-// slices (pause acts within one slice: a long epoch is cut after any matrix
-// product, see Lab.train_until), with no timer clamping. `train` (and a long
-// `step`) run in those slices too: their reply is sent when they finish, or
-// when a pause or another command ends them early.
+// slices (pause acts within one slice), with no timer clamping.
+
+// A long epoch is cut after any matrix product (see Lab.train_until), and
+// `train` (and a long `step`) run in those slices too: their reply is sent when
+// they finish, or when a pause or another command ends them early.
 //
 // Errors: a message for the page is always plain words; a Python traceback
 // (a reply's "details", or an exception escaping Python) goes to the console.
@@ -40,9 +41,16 @@ import { internalError } from './errors.js';
 const SLICE_MS = 12;
 const HEARTBEAT_MS = 500;
 
+// The page picks the session by the worker's name (new Worker(url, {name: 'images'}):
+// images.html drives ganlab_wasm.image_session; anything else, the 2-D lab). Not
+// by its URL's query: a worker served by the service worker's cache loses it.
+const SESSIONS = { points: ['ganlab_wasm.session', 'Session'], images: ['ganlab_wasm.image_session', 'ImageSession'] };
+
 export function runSession(pyodide, boot) {
-  const module = pyodide.pyimport('ganlab_wasm.session');
-  const session = module.Session();
+  const kind = self.name || 'points';
+  const [moduleName, className] = SESSIONS[kind] ?? SESSIONS.points;
+  const module = pyodide.pyimport(moduleName);
+  const session = module[className]();
   module.destroy();
   session.defer_train = true;   // train and long steps run in slices (see the top of this file)
   let trainId = null;           // the id of the train command running in slices
@@ -90,8 +98,8 @@ export function runSession(pyodide, boot) {
   };
 
   // --- what the jobs do ------------------------------------------------------
-  // A reply from Python: its traceback (if any) to the console; a train that
-  // runs in slices answers later (settleTrain).
+  // A reply from Python: its traceback (if any) to the console; a train
+  // that runs in slices answers later (settleTrain).
   function deliver(id, reply) {
     if (reply.details) {
       console.error('GAN Lab worker:', reply.details);
