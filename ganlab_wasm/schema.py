@@ -31,7 +31,7 @@ BACKENDS = ("auto", "cpu", "gpu", "numpy")   # how matrix products run (see acce
 
 MIN_DRAWN_POINTS = 10
 MAX_DRAWN_POINTS = 2000
-MAX_TRAIN_COMMAND = 5000   # epochs one "train" command may run (it holds the worker meanwhile)
+MAX_TRAIN_COMMAND = 5000   # epochs one "train" command may run (in the worker it runs in slices, so pause ends it)
 MAX_TEXT_ARG = 2_000_000   # characters of a text argument (pasted points)
 # What a comparison may vary (every run keeps the same data); 2 to 4 runs.
 COMPARABLE = ("learning_rate_d", "learning_rate_g", "k_d", "k_g", "loss", "optimizer_d", "optimizer_g",
