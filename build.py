@@ -44,7 +44,21 @@ NODE_PYODIDE = ROOT / "node_modules" / "pyodide"
 # What the site loads from the Pyodide npm package (no source maps, no node files).
 PYODIDE_RUNTIME = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"]
 # Pyodide packages the worker loads; their `depends` in the lock are added.
-PYODIDE_PACKAGES = ["numpy", "micropip"]
+# The worker unpacks wheels itself, so micropip (and its dependency packaging) is not shipped.
+PYODIDE_PACKAGES = ["numpy"]
+# Parts of the official numpy wheel the site never imports, removed at build time
+# (the official wheel's sha256 is still checked first). Paths are inside the wheel.
+NUMPY_TRIM_DIRS = [
+    "numpy/f2py/", "numpy/typing/", "numpy/testing/", "numpy/ma/", "numpy/polynomial/",
+    "numpy/fft/", "numpy/_pyinstaller/", "numpy/doc/", "numpy/_core/include/", "numpy/_core/lib/",
+    "numpy/random/lib/", "numpy/random/_examples/",
+]
+NUMPY_TRIM_SUFFIXES = [".pyi", ".pxd", ".h", ".c", ".a", ".ini", ".txt"]
+NUMPY_TRIM_FILES = [  # numpy's own test extension modules
+    # (_multiarray_tests stays: _add_newdocs documents it at import)
+    "numpy/_core/_operand_flag_tests", "numpy/_core/_rational_tests",
+    "numpy/_core/_struct_ufunc_tests", "numpy/_core/_umath_tests", "numpy/matlib.py",
+]
 # BokehJS bundles from bokeh/server/static/js/. Add "bokeh-gl.min.js" for WebGL
 # glyphs or "bokeh-widgets.min.js" for Bokeh widgets when the page needs them.
 BOKEH_BUNDLES = ["bokeh.min.js", "bokeh-api.min.js"]
@@ -240,8 +254,10 @@ def package_closure(lock: dict, names: list[str]) -> list[str]:
     return sorted(seen)
 
 
-def trimmed_lock(lock: dict, names: list[str]) -> bytes:
-    small = {"info": lock["info"], "packages": {n: lock["packages"][n] for n in names}}
+def trimmed_lock(lock: dict, names: list[str], replaced: dict[str, dict] | None = None) -> bytes:
+    """The lock with only `names`; `replaced` overrides entries (e.g. a trimmed wheel's sha256)."""
+    packages = {n: {**lock["packages"][n], **(replaced or {}).get(n, {})} for n in names}
+    small = {"info": lock["info"], "packages": packages}
     return (json.dumps(small, indent=1, sort_keys=True) + "\n").encode()
 
 
@@ -308,6 +324,44 @@ def pyodide_wheel(entry: dict, source: str, version: str) -> Path:
         cached.unlink()
         raise
     return cached
+
+
+def trimmed_away(name: str) -> bool:
+    """True for a numpy wheel member the site does not need."""
+    if any(name.startswith(d) for d in NUMPY_TRIM_DIRS) or name.endswith(tuple(NUMPY_TRIM_SUFFIXES)):
+        return not name.endswith(".dist-info/LICENSE.txt") and "dist-info/" not in name
+    return any(name.startswith(f) for f in NUMPY_TRIM_FILES)
+
+
+def trim_numpy_wheel(path: Path) -> tuple[bytes, dict]:
+    """The official numpy wheel without tests, f2py, stubs, headers and submodules the site
+    never imports, repacked deterministically (sorted, fixed times, deflate 9).
+    Returns (bytes, {"kept", "removed", "removed_bytes"}); RECORD lists the kept files."""
+    kept, removed, removed_bytes = [], 0, 0
+    with zipfile.ZipFile(path) as z:
+        members = sorted(z.infolist(), key=lambda i: i.filename)
+        entries = []
+        for info in members:
+            if info.is_dir():
+                continue
+            if trimmed_away(info.filename):
+                removed += 1
+                removed_bytes += info.file_size
+                continue
+            entries.append((info.filename, z.read(info)))
+    names = {n for n, _ in entries}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as out:
+        for name, data in entries:
+            if name.endswith(".dist-info/RECORD"):
+                lines = [line for line in data.decode().splitlines() if line.split(",", 1)[0] in names]
+                data = ("\n".join(lines) + "\n").encode()
+            zi = zipfile.ZipInfo(name, ZIP_DATE)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            out.writestr(zi, data, compresslevel=9)
+            kept.append(name)
+    return buf.getvalue(), {"kept": len(kept), "removed": removed, "removed_bytes": removed_bytes}
 
 
 # ----------------------------------------------------------------------------
@@ -561,12 +615,18 @@ def build(out: Path, wheelhouse: str | None, refresh_digits: bool = False) -> di
         raise BuildError(f"{bokeh_js} lacks {', '.join(missing)}")
     wheel_name, wheel_bytes = build_wheel()
 
+    numpy_bytes, numpy_trim = trim_numpy_wheel(wheels["numpy"])
+    numpy_entry = {"sha256": sha256_bytes(numpy_bytes)}
+
     dist = Dist(out)
     for name in PYODIDE_RUNTIME:
         dist.copy(NODE_PYODIDE / name, f"pyodide/{name}")
-    dist.write("pyodide/pyodide-lock.json", trimmed_lock(lock, shipped))
-    for path in wheels.values():
-        dist.copy(path, f"pyodide/{path.name}")
+    dist.write("pyodide/pyodide-lock.json", trimmed_lock(lock, shipped, {"numpy": numpy_entry}))
+    for package, path in wheels.items():
+        if package == "numpy":
+            dist.write(f"pyodide/{path.name}", numpy_bytes)
+        else:
+            dist.copy(path, f"pyodide/{path.name}")
     for name in BOKEH_BUNDLES:
         dist.copy(bokeh_js / name, f"bokeh/{name}")
     dist.write(wheel_name, wheel_bytes)
@@ -594,6 +654,12 @@ def build(out: Path, wheelhouse: str | None, refresh_digits: bool = False) -> di
         "package_version": package_version(),
         "pyodide_version": pyodide_version,
         "pyodide_packages": shipped,
+        # numpy as shipped: the official wheel (its sha256 checked against Pyodide's lock)
+        # with what the site never imports removed, see trim_numpy_wheel()
+        "numpy_wheel": f"pyodide/{wheels['numpy'].name}",
+        "numpy_wheel_sha256": numpy_entry["sha256"],
+        "numpy_official_sha256": lock["packages"]["numpy"]["sha256"],
+        "numpy_trim": numpy_trim,
         "bokeh_version": bokeh_version,
         "bokeh_files": [f"bokeh/{b}" for b in BOKEH_BUNDLES],
         "content_hash": content_hash,

@@ -10,6 +10,7 @@
 
 from .config import Config, ConfigError, recommended
 from .lab import DivergedError, Lab, LoadError
+from .multirun import Comparison
 from .version import __version__
 
-__all__ = ["Config", "ConfigError", "DivergedError", "Lab", "LoadError", "recommended", "__version__"]
+__all__ = ["Comparison", "Config", "ConfigError", "DivergedError", "Lab", "LoadError", "recommended", "__version__"]

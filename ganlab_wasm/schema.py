@@ -32,6 +32,11 @@ BACKENDS = ("auto", "cpu", "gpu", "numpy")   # how matrix products run (see acce
 MIN_DRAWN_POINTS = 10
 MAX_DRAWN_POINTS = 2000
 MAX_TRAIN_COMMAND = 5000   # epochs one "train" command may run (it holds the worker meanwhile)
+MAX_TEXT_ARG = 2_000_000   # characters of a text argument (pasted points)
+# What a comparison may vary (every run keeps the same data); 2 to 4 runs.
+COMPARABLE = ("learning_rate_d", "learning_rate_g", "k_d", "k_g", "loss", "optimizer_d", "optimizer_g",
+              "real_label", "clip", "seed", "g_layers", "g_neurons", "d_layers", "d_neurons", "activation",
+              "batch_size", "noise_type", "noise_dim")
 
 # Words for choice values, for the page and its messages.
 CHOICE_LABELS = {
@@ -109,6 +114,9 @@ class Setting:
 def _check_points(name, value):
     if isinstance(value, (str, bytes, dict)):
         raise ConfigError(f"{name} must be a list of (x, y) pairs")
+    # Count first: 100,000 points took seconds to convert before being refused.
+    if isinstance(value, (list, tuple)) and len(value) > MAX_DRAWN_POINTS:
+        raise ConfigError(f"{name} has {len(value)} points; at most {MAX_DRAWN_POINTS} are allowed")
     try:
         points = tuple((float(x), float(y)) for x, y in value)
     except (TypeError, ValueError):
@@ -233,7 +241,7 @@ REQUIRED = object()   # an argument without a default
 @dataclass(frozen=True)
 class Arg:
     name: str
-    kind: str            # "choice", "int", "bool", "settings" (an object of settings) or "list"
+    kind: str            # "choice", "int", "bool", "settings" (an object of settings), "list" or "text"
     default: object = REQUIRED
     doc: str = ""
     choices: tuple = ()
@@ -254,6 +262,10 @@ class Arg:
             raise CommandArgsError(f"{command} needs a non-empty object of settings")
         if self.kind == "list" and not isinstance(value, list):
             raise CommandArgsError(f"{what} must be a list; got {value!r}")
+        if self.kind == "list" and self.high is not None and not self.low <= len(value) <= self.high:
+            raise CommandArgsError(f"{what} must have {self.low} to {self.high} entries; got {len(value)}")
+        if self.kind == "text" and not (isinstance(value, str) and len(value) <= MAX_TEXT_ARG):
+            raise CommandArgsError(f"{what} must be text of at most {MAX_TEXT_ARG:,} characters")
         return value
 
     def export(self):
@@ -336,6 +348,18 @@ COMMANDS = (
             embed=True, returns="reply"),
     Command("schema", "this schema with the page's extras (stages, noise range, pretrained presets)",
             returns="reply"),
+    Command("compare", "compare the run with 1 to 3 others that differ in one setting (all from epoch 0, same seed)",
+            (Arg("vary", "choice", doc="the setting that differs", choices=COMPARABLE),
+             Arg("values", "list", doc="its values in the other runs", low=1, high=3)), embed=True),
+    Command("compare_stop", "back to one run: keep run `keep` (0 = the first) where it is",
+            (Arg("keep", "int", 0, "which run to keep", low=0, high=3),), embed=True),
+    Command("history", "the snapshots kept for rewinding: their epochs and bytes", returns="reply"),
+    Command("rewind", "show the run at the snapshot at or before an epoch (the present is kept aside)",
+            (Arg("epoch", "int", doc="the epoch to look at", low=0, high=2**31 - 1),), embed=True),
+    Command("resume", "continue training from the epoch shown (the later epochs are dropped)", embed=True),
+    Command("rewind_cancel", "back to the present after rewinding", embed=True),
+    Command("load_points", "make a drawn distribution from CSV or whitespace-separated x, y rows",
+            (Arg("text", "text", doc="one point per row: x, y"),), embed=True, returns="reply"),
     Command("benchmark_products", "ms per matrix product on each path (benchmarks/bench_gpu.py)",
             (Arg("shapes", "list", doc='[[m, k, n, "NN" | "TN" | "NT"], ...], sizes 1..4096'),),
             returns="products"),
@@ -358,7 +382,7 @@ class FrameArray:
     name: str
     shape: tuple
     doc: str
-    when: str = "always"     # "always", "static" (first frame of a run) or "stage" (slow motion)
+    when: str = "always"     # "always", "static" (first frame of a run), "stage" (slow motion), "compare"
 
     def export(self):
         return {"name": self.name, "shape": list(self.shape), "dtype": FRAME_DTYPE, "when": self.when,
@@ -378,6 +402,9 @@ FRAME = (
     FrameArray("contour", ("segments", 4), "segments x0, y0, x1, y1 of the real density's contours", "static"),
     FrameArray("contour_level", ("segments",), "each segment's level (0 = densest 25%)", "static"),
     FrameArray("points", ("points", 2), "the drawn distribution's points", "static"),
+    FrameArray("runs_fake", ("runs", "samples", 2), "comparing: every other run's fakes (run 2 first)",
+               "compare"),
+    FrameArray("runs_heatmap", ("runs", 20, 20), "comparing: every other run's D heatmap", "compare"),
     FrameArray("stage_noise", ("batch", "noise_dim"), "slow motion: the batch's noise", "stage"),
     FrameArray("stage_fake", ("batch", 2), "slow motion: the batch's fakes", "stage"),
     FrameArray("stage_real", ("batch", 2), "slow motion: the batch's real samples", "stage"),

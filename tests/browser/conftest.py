@@ -128,7 +128,8 @@ def site_url(serve_dist) -> str:
 
 def launch(playwright, extra_args=()):
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"no chromium at {CHROMIUM}: `apt-get install chromium`, or set $CHROMIUM",
+        pytest.fail(f"no chromium at {CHROMIUM}: run the tests with scripts/test.sh (it installs "
+                    "Debian's chromium as root), or `sudo apt-get install chromium`, or set $CHROMIUM",
                     pytrace=False)
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                       args=CHROMIUM_ARGS + list(extra_args))

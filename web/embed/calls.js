@@ -45,6 +45,10 @@ function checkArg(command, arg, value) {
     return Object.fromEntries(Object.entries(value));
   }
   if (arg.kind === 'list' && !Array.isArray(value)) throw new Error(`${what} must be a list`);
+  if (arg.kind === 'list' && arg.high !== undefined && !(value.length >= arg.low && value.length <= arg.high)) {
+    throw new Error(`${what} must have ${arg.low} to ${arg.high} entries`);
+  }
+  if (arg.kind === 'text' && typeof value !== 'string') throw new Error(`${what} must be text`);
   return value;
 }
 

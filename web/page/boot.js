@@ -18,6 +18,10 @@ worker.addEventListener('message', ({ data }) => {
     const item = document.createElement('li');
     item.textContent = `${data.stage}: ${data.message}`;
     stages.append(item);
+  } else if (data.type === 'snapshot') {
+    const item = document.createElement('li');
+    item.textContent = `snapshot: ${data.state}`;
+    stages.append(item);
   } else if (data.type === 'ready') {
     bar.value = 1;
     show('ready', `ready, ganlab_wasm ${data.version} (page ${Math.round(performance.now())} ms, worker boot ${data.bootMs} ms)`);
