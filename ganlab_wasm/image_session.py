@@ -21,7 +21,9 @@ from .gan import STAGES
 from .image_lab import FIELDS, GRID_COLS, GRID_ROWS, MODELS, ImageLab, ImageSettings, ImageSettingsError
 from .lab import DivergedError, LoadError
 from .schema import IMAGE_COMMAND_BY_NAME, IMAGE_OPTION_BY_NAME, IMAGE_OPTIONS, CommandArgsError
-from .session import CommandError, Session, _finite, _pack
+from .rate import RateMeter
+from .safe import json_text
+from .session import CommandError, Session, _finite, _pack, internal_error
 
 FIELD_BY_NAME = {f.name: f for f in FIELDS}
 OPTIONS = {o.name: o for o in IMAGE_OPTIONS}
@@ -62,7 +64,12 @@ class ImageSession(Session):
         self._epoch_cost = 1e-3
         self._rate_start = None
         self._rate_epoch = 0
-        self._eps_window = []
+        self._eps = RateMeter()
+        self.defer_train = False        # the worker sets it; image epochs are short, so train runs at once
+        self._train_goal = None
+        self._train_reply = None
+        self.comparison = None          # comparing runs and rewinding are the 2-D lab's (session_runs.py)
+        self.history = None
         self.target = None              # {"start", "end"}: epochs a "train N epochs" play runs
         self.scrub = None               # index into the history shown instead of the live grid
         self._history = None            # (time, header part) last sent
@@ -88,13 +95,15 @@ class ImageSession(Session):
                 raise CommandError(f"unknown command {message['cmd']!r}")
             args = spec.check_args({k: v for k, v in message.items() if k not in ("cmd", "id")})
             result = getattr(self, "cmd_" + spec.name)(**args)
-            return json.dumps({"ok": True, **(result or {})})
+            return json_text({"ok": True, **(result or {})})
         except (CommandError, ConfigError, LoadError, DivergedError) as e:
-            return json.dumps({"ok": False, "error": str(e)})
+            return json_text({"ok": False, "error": str(e)})
         except CommandArgsError as e:
-            return json.dumps({"ok": False, "error": f"bad arguments: {e}"})
+            return json_text({"ok": False, "error": f"bad arguments: {e}"})
         except json.JSONDecodeError:
-            return json.dumps({"ok": False, "error": "a command must be valid JSON"})
+            return json_text({"ok": False, "error": "a command must be valid JSON"})
+        except Exception as e:          # a bug: a clear message, never a traceback, for the page
+            return json_text(internal_error(f"running {message.get('cmd', 'a command')}", e))
 
     def cmd_play(self, epochs=None):
         """Play; with epochs_to_train set (or `epochs` given) stop after that many."""
@@ -270,6 +279,16 @@ class ImageSession(Session):
         except DivergedError as e:
             self._set_playing(False)
             return json.dumps({"playing": False, "epochs": 0, "error": str(e)})
+
+    # The 2-D lab's run bookkeeping (session_runs.py) does not apply here.
+    def _train_epochs(self, n):
+        self.lab.train(n, report=False)
+
+    def _step_once(self, level):
+        self.lab.step(level)
+
+    def _runs_restarted(self):
+        pass
 
     def _after_training(self, status):
         if self.target and self.lab.epoch >= self.target["end"] and self.playing:

@@ -351,7 +351,7 @@ class Session(RunsMixin):      # RunsMixin: compare runs, rewind, own data (sess
         start = clock()
         allowed = self._allowed_epochs(start) if limit is None else limit
         # Cut into products only for one run (a comparison trains its runs in whole epochs).
-        sliced = self.comparison is None and (
+        sliced = self.comparison is None and hasattr(lab, "train_until") and (
             self._epoch_cost is None or self._epoch_cost > SLICED_ABOVE or lab.epoch_in_progress)
         if sliced:
             self._leave_preview()
