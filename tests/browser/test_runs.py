@@ -60,3 +60,27 @@ def test_a_comparison_trains_in_the_worker_and_its_frames_carry_every_run(page, 
     assert rewound["viewing"] == 25
     page.evaluate("ganlab.resume()")
     assert page.evaluate("ganlab.history()")["epochs"][-1] == 25
+
+
+def test_compare_with_from_the_page_draws_every_run_and_refuses_bad_values(page, site_url):
+    open_app(page, site_url)
+    page.select_option("#compare-vary", "k_d")
+    page.fill("#compare-values", "banana")
+    page.click("#compare-start")
+    assert "not a number" in message(page) and "Nothing was changed" in message(page)
+    assert page.evaluate("ganlab.send('state')")["compare"] is None
+    page.fill("#compare-values", "1, 3")
+    page.click("#compare-start")
+    page.wait_for_function("document.querySelectorAll('.compare-tile').length === 2")
+    titles = page.locator(".compare-title").all_text_contents()
+    assert "D updates per epoch = 1" in titles[0] and "D updates per epoch = 3" in titles[1]
+    page.evaluate("ganlab.set({speed: 'fast'})")
+    page.click("#play")
+    page.wait_for_function("ganlabApp.compare.history().every((h) => h.length > 3 && h[h.length - 1].epoch > 50)")
+    page.click("#play")
+    runs = page.evaluate("ganlabApp.compare.history()")
+    last = [h[-1] for h in runs]
+    assert last[2]["updates"] > last[0]["updates"] > last[1]["updates"]      # k_d 3 does the most work per epoch
+    page.click("#compare-stop")
+    page.wait_for_function("document.querySelectorAll('.compare-tile').length === 0")
+    assert page.evaluate("ganlab.send('state')")["compare"] is None
