@@ -84,3 +84,31 @@ def test_compare_with_from_the_page_draws_every_run_and_refuses_bad_values(page,
     page.click("#compare-stop")
     page.wait_for_function("document.querySelectorAll('.compare-tile').length === 0")
     assert page.evaluate("ganlab.send('state')")["compare"] is None
+
+
+def test_smoothing_slider_and_rewind_scrubber(page, site_url):
+    open_app(page, site_url)
+    page.evaluate("ganlab.train(300)")
+    page.wait_for_function("ganlab.client.lastFrame.header.metrics.epoch === 300 && ganlabApp.metrics.history.length > 1")
+    page.locator("#smoothing").fill("0.9")
+    assert page.evaluate("ganlabApp.metrics.smoothing()") == 0.9
+    smooth = page.evaluate("""(() => { const d = ganlabApp.metrics.history.data();
+        return Array.from(ganlabApp.metrics.history.data().kl).length; })()""")
+    assert smooth > 1
+    assert page.evaluate("""(async () => { const { smoothed } = await import('./ui/metrics.js');
+        const s = smoothed(new Float64Array([1, NaN, 3, 3]), 0.5);
+        return [s[0], Number.isNaN(s[1]), Math.abs(s[2] - (0.5 * 0.5 + 0.5 * 3) / 0.75) < 1e-12]; })()""") == [1, True, True]
+    page.locator("#rewind").fill("110")
+    page.wait_for_function("ganlab.client.lastFrame.header.history.viewing === 100")
+    assert page.is_visible("#rewind-resume") and "epoch 100" in page.text_content("#rewind-label")
+    page.click("#rewind-back")
+    page.wait_for_function("ganlab.client.lastFrame.header.history.viewing === null && ganlab.state().epoch === 300")
+    page.locator("#rewind").fill("50")
+    page.wait_for_function("ganlab.client.lastFrame.header.history.viewing === 50")
+    page.click("#rewind-resume")
+    page.wait_for_function("ganlab.client.lastFrame.header.history.viewing === null")
+    assert max(page.evaluate("ganlab.history()")["epochs"]) == 50
+    assert max(page.evaluate("Array.from(ganlabApp.metrics.history.data().epoch)")) <= 50
+    page.evaluate("ganlab.train(20)")
+    page.wait_for_function("ganlab.state().epoch === 70")
+    assert "snapshots" in page.text_content("#rewind-info")

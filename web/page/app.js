@@ -21,6 +21,7 @@ import { attachFakeHover } from '../ui/fakehover.js';
 import { createDrawing } from '../ui/drawing.js';
 import { createMetrics } from '../ui/metrics.js';
 import { createCompare } from '../ui/compare.js';
+import { createRewind } from '../ui/rewind.js';
 import { createSlowMotion, stageCollector } from '../ui/slowmo.js';
 import { attachKeyboard } from '../ui/keyboard.js';
 import { distributionLabel } from '../ui/labels.js';
@@ -105,6 +106,7 @@ function buildControls() {
   const editor = createEditor({ graph, schema, api, messages, toggle: $('#edit-toggle') });
   const slowmo = createSlowMotion($('#slowmo'), { schema, api, messages, graph });
   const compare = createCompare($('#compare'), { api, messages, schema });
+  const rewind = createRewind($('#metrics'), { api, messages, metrics });
   const hover = attachFakeHover({ surface: $('#layered'), tooltip: $('#tooltip'), layered,
     isActive: () => !drawing.active && layered.layers().fake });
 
@@ -140,6 +142,7 @@ function buildControls() {
     miniviews.draw(frame, { heatRGBA, morphT, stage: collectStage(frame) });
     metrics.update(h);
     compare.update(frame);
+    rewind.update(h);
     hover.refresh();
     if (lab.dataset.state !== 'running') lab.dataset.state = 'running';
   }
