@@ -112,3 +112,16 @@ def test_smoothing_slider_and_rewind_scrubber(page, site_url):
     page.evaluate("ganlab.train(20)")
     page.wait_for_function("ganlab.state().epoch === 70")
     assert "snapshots" in page.text_content("#rewind-info")
+
+
+def test_a_comparison_travels_in_the_link(page, site_url):
+    page.goto(site_url + "index.html#seed=3&compare=learning_rate_d:0.03,0.3")
+    page.evaluate("ganlabApp.ready.then(() => true)")
+    page.wait_for_function("ganlab.client.framesReceived > 2")
+    page.wait_for_function("document.querySelectorAll('.compare-tile').length === 2")
+    state = page.evaluate("ganlab.send('state')")
+    assert state["compare"]["values"] == [0.1, 0.03, 0.3] and state["config"]["seed"] == 3
+    page.evaluate("ganlab.train(40)")
+    page.wait_for_function("decodeURIComponent(location.hash).includes('compare=learning_rate_d:0.03,0.3')")
+    kl = page.evaluate("ganlab.send('state')")["compare"]["runs"]
+    assert len(kl) == 3
