@@ -114,6 +114,9 @@ class Setting:
 def _check_points(name, value):
     if isinstance(value, (str, bytes, dict)):
         raise ConfigError(f"{name} must be a list of (x, y) pairs")
+    # Count first: 100,000 points took seconds to convert before being refused.
+    if isinstance(value, (list, tuple)) and len(value) > MAX_DRAWN_POINTS:
+        raise ConfigError(f"{name} has {len(value)} points; at most {MAX_DRAWN_POINTS} are allowed")
     try:
         points = tuple((float(x), float(y)) for x, y in value)
     except (TypeError, ValueError):
@@ -246,7 +249,7 @@ class Arg:
     high: int = None
 
     def check(self, command, value):
-        what = f"{command}'s {self.name}"
+        what = f"{command} {self.name}"
         if self.kind == "choice" and (isinstance(value, bool) or value not in self.choices):
             raise CommandArgsError(f"{what} must be one of {', '.join(self.choices)}; got {value!r}")
         if self.kind == "bool" and not isinstance(value, bool):
@@ -423,4 +426,107 @@ def export():
         "rules": [r.export() for r in RULES],
         "commands": [c.export() for c in COMMANDS],
         "frame": [a.export() for a in FRAME],
+    }
+
+
+# --- the image lab (images.html, image_session.py) -------------------------
+# Its run settings are ImageSettings' fields (image_settings.FIELDS, sent with
+# 'ready' as "config"); its session options, commands and frame layout are
+# declared here, beside the 2-D lab's, and exported as dist/image-schema.js.
+MODELS = ("vanilla", "conditional")
+MAX_TARGET = 1_000_000     # epochs one play may be asked to train
+
+IMAGE_OPTIONS = (
+    _option("speed", "choice", "fast", "speed", "epochs per second while playing", tuple(SPEEDS)),
+    _option("slow_motion", "bool", False, "slow motion", "play one stage of an update at a time"),
+    _option("stage_ms", "int", 1250, "time per stage", "milliseconds each slow-motion stage is shown",
+            low=200, high=10_000),
+    _option("backend", "choice", "auto", "matrix products", "how matrix products run (see accel.py)", BACKENDS),
+    _option("epochs_to_train", "int", 0, "epochs to train",
+            "epochs a play trains before it pauses (0: until paused)", low=0, high=MAX_TARGET),
+    _option("latent_x", "int", 0, "latent map: across", "noise dimension the latent map varies across",
+            low=0, high=63),
+    _option("latent_y", "int", 1, "latent map: down", "noise dimension the latent map varies down",
+            low=0, high=63),
+    _option("latent_cells", "int", 8, "latent map size", "images per side of the latent map", low=2, high=16),
+    _option("compare", "bool", False, "compare with pretrained",
+            "show the pretrained model's grid beside this one"),
+)
+IMAGE_OPTION_BY_NAME = {s.name: s for s in IMAGE_OPTIONS}
+
+_SHARED = {c.name: c for c in COMMANDS}
+IMAGE_COMMANDS = (
+    _SHARED["hello"], _SHARED["ready"],
+    Command("play", "start training (with epochs, or epochs_to_train set, stop after that many)",
+            (Arg("epochs", "int", None, "epochs to train before pausing (0: until paused)", low=0, high=MAX_TARGET),),
+            embed=True),
+    _SHARED["pause"], _SHARED["toggle"], _SHARED["step"], _SHARED["train"], _SHARED["set"], _SHARED["reset"],
+    Command("pretrained", "replace the run by the shipped pretrained model of a kind (default: the current one)",
+            (Arg("model", "choice", None, "which model", MODELS),), embed=True),
+    Command("noise", "the sliders' noise vector and the digit asked for (conditional)",
+            (Arg("z", "list", None, "noise_dim numbers"), Arg("label", "int", None, "the digit", low=0, high=9),
+             Arg("randomise", "bool", False, "draw a new vector"), Arg("reset", "bool", False, "zero the vector")),
+            embed=True, call="options"),
+    Command("scrub", "show kept grid number index (0 = oldest) instead of the live one; null: live",
+            (Arg("index", "int", None, "which kept grid", low=0, high=100_000),), embed=True),
+    Command("nearest", "the real image nearest to fake number index of the grid",
+            (Arg("index", "int", doc="which fake", low=0, high=99),), embed=True, returns="reply"),
+    _SHARED["state"], _SHARED["schema"], _SHARED["benchmark_products"],
+)
+IMAGE_COMMAND_BY_NAME = {c.name: c for c in IMAGE_COMMANDS}
+
+IMAGE_FRAME = tuple(FrameArray(*a) for a in (
+    ("grid", ("grid", 64), "G's images for the fixed noise (row r: entries 10r..10r+9; conditional: class r)"),
+    ("grid_score", ("grid",), "D's 'how real' for each"),
+    ("grid_read", ("grid",), "the digit classifier's class for each"),
+    ("grid_confidence", ("grid",), "its probability"),
+    ("grid_class", ("grid",), "the class asked for (conditional), else -1"),
+    ("grid_nearest", ("grid", 64), "each fake's nearest real image (every 0.25 s while playing)", "sometimes"),
+    ("grid_nearest_distance", ("grid",), "RMS pixel distance to it", "sometimes"),
+    ("grid_nearest_index", ("grid",), "its index in the dataset", "sometimes"),
+    ("class_share", (10,), "share of the grid read as each digit"),
+    ("confident_share", (10,), "share read as each digit with p >= 0.8"),
+    ("latent", ("rows", "cells", 64), "the latent map (row i: the second dim at axis[i])"),
+    ("latent_axis", ("cells",), "noise values along each axis"),
+    ("latent_score", ("rows", "cells"), "D's 'how real' for each latent image"),
+    ("slider", (64,), "G of the sliders' noise"),
+    ("slider_score", (1,), "D's 'how real' for it"),
+    ("slider_read", (2,), "[class, probability] the classifier reads in it"),
+    ("noise", ("grid", "noise_dim"), "the grid's fixed noise"),
+    ("dataset_examples", (10, 64), "one real image per digit", "static"),
+    ("dataset_sample", (25, 64), "25 random real images", "static"),
+    ("dataset_sample_label", (25,), "their digits", "static"),
+    ("log_epoch", ("log",), "the core's log: epochs"),
+    ("log_d_loss", ("log",), "D loss"),
+    ("log_g_loss", ("log",), "G loss"),
+    ("log_confident", ("log",), "share of fakes read with confidence"),
+    ("log_classes_covered", ("log",), "digits covered"),
+    ("log_top_share", ("log",), "share of the most made digit"),
+    ("log_label_agreement", ("log",), "share read as asked (NaN for vanilla)"),
+    ("history_grid", ("grid", 64), "the kept grid being scrubbed to", "sometimes"),
+    ("history_score", ("grid",), "D's scores on it", "sometimes"),
+    ("compare_grid", ("grid", 64), "the pretrained model's grid", "sometimes"),
+    ("compare_score", ("grid",), "D's scores on it", "sometimes"),
+    ("stage_noise", ("batch", "noise_dim"), "slow motion: the batch's noise", "stage"),
+    ("stage_fake", ("batch", 64), "slow motion: the batch's fakes", "stage"),
+    ("stage_real", ("batch", 64), "slow motion: the batch's real images", "stage"),
+    ("stage_real_pred", ("batch",), "slow motion: D on the real batch", "stage"),
+    ("stage_fake_pred", ("batch",), "slow motion: D on the fake batch", "stage"),
+    ("stage_real_score_grad", ("batch",), "slow motion: loss gradient of each real score", "stage"),
+    ("stage_fake_score_grad", ("batch",), "slow motion: loss gradient of each fake score", "stage"),
+    ("stage_fake_grad", ("batch", 64), "slow motion: the push on each fake's pixels", "stage"),
+    ("stage_moved_from", ("batch", 64), "slow motion: the fakes before G's update", "stage"),
+    ("stage_labels", ("...",), "slow motion: the batch's digits (conditional)", "stage"),
+))
+
+
+def export_images(settings=()):
+    """The image lab's vocabulary; `settings`: ImageSettings.schema() (the
+    worker sends it with 'ready'; the static dist/image-schema.js has none)."""
+    return {
+        "config": list(settings),
+        "options": [s.export() for s in IMAGE_OPTIONS],
+        "rules": [],
+        "commands": [c.export() for c in IMAGE_COMMANDS],
+        "frame": [a.export() for a in IMAGE_FRAME],
     }

@@ -32,7 +32,7 @@ export function argsFromCall(spec, values) {
 }
 
 function checkArg(command, arg, value) {
-  const what = `${command}'s ${arg.name}`;
+  const what = `${command} ${arg.name}`;
   if (arg.kind === 'choice' && !arg.choices.includes(value)) {
     throw new Error(`${what} must be one of ${arg.choices.join(', ')}; got ${shown(value)}`);
   }

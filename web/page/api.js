@@ -10,6 +10,7 @@
 //   ganlab.state()   {epoch, d_updates, g_updates, d_loss, g_loss, kl, js,
 //                     epochs_per_second, playing, config, options, compute}
 //                   compute: {requested, using, label, gpu, adapter, note, gpu_calls} (docs/gpu.md)
+//                   notice: a sentence when an epoch takes over a second at these settings, else null
 //   ganlab.send(cmd, args)   any session command by name, its arguments checked against the schema
 //   ganlab.on('frame' | 'error' | 'progress' | 'fatal', fn)   returns an unsubscribe function
 //   ganlab.schema    every setting, option and command, with the page's extras (after ready;
@@ -18,10 +19,10 @@
 import vocabulary from '../schema.js';
 import { argsFromCall, byName, checkArgs, commandsOf } from '../embed/calls.js';
 
-const COMMANDS = byName(commandsOf(vocabulary, { where: 'session' }));
-
-export function createApi(client) {
-  const current = { playing: false, epochs_per_second: 0, config: null, options: null };
+// `schema`: the vocabulary the page was built for (the image page passes image-schema.js).
+export function createApi(client, { schema = vocabulary } = {}) {
+  const COMMANDS = byName(commandsOf(schema, { where: 'session' }));
+  const current = { playing: false, epochs_per_second: 0, config: null, options: null, notice: null };
 
   function absorb(reply) {
     if ('playing' in reply) current.playing = reply.playing;
@@ -30,6 +31,7 @@ export function createApi(client) {
     if (reply.options) current.options = reply.options;
     if (reply.metrics) Object.assign(current, reply.metrics);
     if (reply.compute) current.compute = reply.compute;   // how products run: see docs/gpu.md
+    if ('notice' in reply) current.notice = reply.notice;
     return reply;
   }
 
@@ -47,6 +49,7 @@ export function createApi(client) {
     current.config = h.config;
     current.options = h.options;
     if (h.compute) current.compute = { ...current.compute, ...h.compute };
+    current.notice = h.notice ?? null;
   });
   client.addEventListener('error', () => {
     current.playing = false;
@@ -68,7 +71,7 @@ export function createApi(client) {
   // The session's `state` and `schema` commands are read through refresh() and ganlab.schema.
   const api = {
     ...commands,
-    schema: vocabulary,
+    schema,
     get ready() {
       return client.ready.then(() => api);
     },

@@ -5,10 +5,14 @@
 import vocabulary from '../schema.js';
 import { byName } from '../embed/calls.js';
 
-const DECLARED = byName(vocabulary.frame);
-const DTYPE = vocabulary.frame[0].dtype;
-
 export class FrameLayoutError extends Error {}
+
+/** The checker for one page's layout (the image page passes image-schema.js's frame). */
+export function frameChecker(frame) {
+  const declared = byName(frame);
+  return (header, floats) => checkLayout(frame, declared, header, floats);
+}
+const checkDefault = frameChecker(vocabulary.frame);
 
 function checkShape(spec, shape) {
   const open = spec.shape[0] === '...';
@@ -19,6 +23,11 @@ function checkShape(spec, shape) {
 
 /** Throws FrameLayoutError unless every array in the header is declared, of its shape, and inside the buffer. */
 export function checkFrameLayout(header, floats) {
+  checkDefault(header, floats);
+}
+
+function checkLayout(frame, DECLARED, header, floats) {
+  const DTYPE = frame[0].dtype;
   if (header.dtype !== DTYPE) throw new FrameLayoutError(`frame dtype ${header.dtype}, the page reads ${DTYPE}`);
   const names = new Set();
   for (const [name, offset, shape] of header.arrays) {
@@ -33,7 +42,7 @@ export function checkFrameLayout(header, floats) {
     }
     names.add(name);
   }
-  for (const spec of vocabulary.frame) {
+  for (const spec of frame) {
     const due = spec.when === 'always' || (spec.when === 'static' && header.static);
     if (due && !names.has(spec.name)) throw new FrameLayoutError(`frame lacks the array ${spec.name}`);
   }

@@ -1,6 +1,6 @@
 // The worker's message loop: relays page messages to the Python Session and
-// trains between them. One long-lived PyProxy per Session method it calls;
-// every other proxy is destroyed as soon as it is read.
+// trains between them. One long-lived PyProxy (the session); every other proxy
+// is destroyed as soon as it is read.
 //
 // Page -> worker:
 //   {type: 'command', id, command: {cmd, ...}}    reply: {type: 'reply', id, ok, ...}
@@ -11,9 +11,14 @@
 //                                                  samples of every preset, packed like a frame
 //   {type: 'stats', id}                           reply: {type: 'reply', id, ok, wasmHeapBytes,
 //                                                  pythonObjects, jsHeapBytes} (for leak checks)
+//   A frame that could not be made comes back as {type: 'frame', error}, so the
+//   page's one-frame-in-flight pacing never waits for a frame that will not come.
 // Worker -> page, unasked:
 //   {type: 'ready', version, bootMs, schema, state}
 //   {type: 'error', message}                      training stopped (e.g. diverged)
+//   {type: 'alive'}                               every HEARTBEAT_MS: the page's
+//                                                  watchdog (lab-client.js) notices a
+//                                                  worker that died or hangs
 //
 // One way into Python: every call goes through one queue, one at a time, in
 // the order the messages came, and is entered synchronously, or through
@@ -23,18 +28,36 @@
 // scheduled through one MessageChannel, so page messages are handled between
 // slices (pause acts within one slice), with no timer clamping.
 
+// A long epoch is cut after any matrix product (see Lab.train_until), and
+// `train` (and a long `step`) run in those slices too: their reply is sent when
+// they finish, or when a pause or another command ends them early.
+//
+// Errors: a message for the page is always plain words; a Python traceback
+// (a reply's "details", or an exception escaping Python) goes to the console.
+
 import { openGpu } from '../gpu/worker-gpu.js';
+import { internalError } from './errors.js';
 
 const SLICE_MS = 12;
+const HEARTBEAT_MS = 500;
+
+// The page picks the session by the worker's name (new Worker(url, {name: 'images'}):
+// images.html drives ganlab_wasm.image_session; anything else, the 2-D lab). Not
+// by its URL's query: a worker served by the service worker's cache loses it.
+const SESSIONS = { points: ['ganlab_wasm.session', 'Session'], images: ['ganlab_wasm.image_session', 'ImageSession'] };
 
 export function runSession(pyodide, boot) {
-  const module = pyodide.pyimport('ganlab_wasm.session');
-  const session = module.Session();
+  const kind = self.name || 'points';
+  const [moduleName, className] = SESSIONS[kind] ?? SESSIONS.points;
+  const module = pyodide.pyimport(moduleName);
+  const session = module[className]();
   module.destroy();
+  session.defer_train = true;   // train and long steps run in slices (see the top of this file)
+  let trainId = null;           // the id of the train command running in slices
   // Long-lived callables: callPromising needs the callable itself.
   const py = {
     tick: session.tick, command: session.command, frame: session.frame, thumbnails: session.thumbnails,
-    save: session.save_bytes, load: session.load_bytes,
+    save: session.save_bytes, load: session.load_bytes, trainReply: session.train_reply,
   };
   let promising = false;     // enter Python through callPromising (the session wants the GPU)
   let gpuAttached = false;
@@ -52,7 +75,7 @@ export function runSession(pyodide, boot) {
         try {
           await jobs.shift()();
         } catch (error) {
-          postMessage({ type: 'error', message: `internal error: ${error.message}` });
+          postMessage({ type: 'error', message: internalError('handling a message', error) });
         }
       }
     } finally {
@@ -75,19 +98,48 @@ export function runSession(pyodide, boot) {
   };
 
   // --- what the jobs do ------------------------------------------------------
+  // A reply from Python: its traceback (if any) to the console; a train
+  // that runs in slices answers later (settleTrain).
+  function deliver(id, reply) {
+    if (reply.details) {
+      console.error('GAN Lab worker:', reply.details);
+      delete reply.details;
+    }
+    if (reply.pending) {
+      trainId = id;
+      schedule();
+      return;
+    }
+    postMessage({ type: 'reply', id, ...reply });
+  }
+
+  function settleTrain() {
+    if (trainId === null) return;
+    const done = py.trainReply();
+    if (!done) return;
+    const id = trainId;
+    trainId = null;
+    deliver(id, JSON.parse(done));
+  }
+
   async function tick() {
     scheduled = false;
     let status;
     try {
       status = JSON.parse(await call(py.tick, SLICE_MS));
     } catch (error) {
-      py.command('{"cmd": "pause"}');
-      postMessage({ type: 'error', message: `internal error while training: ${error.message}` });
+      try {
+        py.command('{"cmd": "pause"}');
+        settleTrain();
+      } catch { /* the message below says it all */ }
+      postMessage({ type: 'error', message: internalError('training', error) });
       return;
     }
     promising = status.promising === true;
+    if (status.details) console.error('GAN Lab worker:', status.details);
     if (status.error) postMessage({ type: 'error', message: status.error });
-    if (status.playing) schedule();
+    settleTrain();
+    if (status.playing || status.busy) schedule();
   }
 
   // (header JSON, numpy float32 array) -> [header, a fresh transferable ArrayBuffer]
@@ -122,7 +174,8 @@ export function runSession(pyodide, boot) {
 
   function load(id, buffer) {
     const reply = JSON.parse(py.load(new Uint8Array(buffer)));
-    postMessage({ type: 'reply', id, ...reply });
+    settleTrain();
+    deliver(id, reply);
   }
 
   function stats(id) {
@@ -136,8 +189,12 @@ export function runSession(pyodide, boot) {
 
   async function command(id, message) {
     const reply = JSON.parse(await call(py.command, JSON.stringify(message)));
-    postMessage({ type: 'reply', id, ...reply });
+    settleTrain();          // a command may have ended a running train
+    deliver(id, reply);
   }
+
+  const WHAT = { command: 'running a command', frame: 'making a frame', save: 'saving',
+    load: 'loading the file', stats: 'counting memory', thumbnails: 'drawing the thumbnails' };
 
   // After a setting changed (say backend: 'gpu') no tick may have run yet: ask.
   function notePromising() {
@@ -161,9 +218,11 @@ export function runSession(pyodide, boot) {
       else if (data.type === 'thumbnails') thumbnails(data.id);
       else throw new Error(`unknown message type ${data.type}`);
     } catch (error) {
-      // A Python bug must not kill the worker: report it and carry on.
-      const message = `internal error: ${error.message}`;
-      if (data.id !== undefined) postMessage({ type: 'reply', id: data.id, ok: false, error: message });
+      // A Python bug must not kill the worker: report it and carry on. A
+      // failed frame is answered as a frame, so the page asks for the next.
+      const message = internalError(WHAT[data.type] ?? 'handling a message', error);
+      if (data.type === 'frame') postMessage({ type: 'frame', error: message });
+      else if (data.id !== undefined) postMessage({ type: 'reply', id: data.id, ok: false, error: message });
       else postMessage({ type: 'error', message });
     }
     schedule();
@@ -192,4 +251,6 @@ export function runSession(pyodide, boot) {
   delete schema.ok;
   delete state.ok;
   postMessage({ type: 'ready', version, bootMs: boot.bootMs, schema, state });
+  setInterval(() => postMessage({ type: 'alive' }), HEARTBEAT_MS);
+  self.ganlabPyodide = pyodide;   // a handle for tests and the console (fault injection)
 }

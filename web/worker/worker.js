@@ -1,67 +1,31 @@
-// The GAN Lab worker: boots Pyodide from this site's own pyodide/ folder, loads
-// numpy and micropip from the local (trimmed) lock file, installs the ganlab_wasm
-// wheel named in build-info.json, then hands over to startSession().
+// The GAN Lab worker: boots Python (boot.js: Pyodide from this site's own
+// pyodide/ folder, numpy and the ganlab_wasm wheel unpacked into site-packages,
+// or a memory snapshot of all that from the last visit), then hands over to
+// runSession().
 //
 // Start it as a module worker:  new Worker('worker/worker.js', {type: 'module'})
 // Messages it posts while booting:
 //   {type: 'progress', stage: 'interpreter'|'numpy'|'package'|'ready', fraction: 0..1, message}
+//     the 'ready' one also has boot: {path: 'fresh'|'snapshot', snapshot, failure?}
+//   {type: 'snapshot', state: 'saved'|'not saved: …'|…}   after a fresh boot, once the snapshot is stored
 //   {type: 'fatal', message}            boot failed; the worker is of no further use
 // Every URL is relative to this file, so the site works under any sub-path.
+// `?snapshot=0` on the worker's URL boots fresh and stores nothing.
 
-import { loadPyodide } from '../pyodide/pyodide.mjs';
+import { bootPython } from './boot.js';
 import { runSession } from './session.js';
 
-// this file lives in worker/; the site's root is one folder up
-const here = (path) => new URL(`../${path}`, import.meta.url).href;
-
-function progress(stage, fraction, message) {
-  postMessage({ type: 'progress', stage, fraction, message });
-}
-
-async function fetchOk(url, init) {
-  const response = await fetch(url, init);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return response;
-}
-
-// build-info.json names the wheel; its sha256 in the query string defeats stale caches.
-async function fetchWheel() {
-  const info = await (await fetchOk(here('build-info.json'), { cache: 'no-cache' })).json();
-  const url = `${here(info.wheel)}?v=${info.wheel_sha256.slice(0, 16)}`;
-  const bytes = new Uint8Array(await (await fetchOk(url)).arrayBuffer());
-  return { info, bytes };
+function progress(stage, fraction, message, extra = {}) {
+  postMessage({ type: 'progress', stage, fraction, message, ...extra });
 }
 
 async function boot() {
-  const started = performance.now();
-  progress('interpreter', 0, 'Starting Python…');
-  const wheel = fetchWheel();  // in parallel with the interpreter boot
-  wheel.catch(() => {});       // its error surfaces below, where it is awaited
-
-  // `packages` lets Pyodide fetch numpy and micropip while the interpreter
-  // starts; the 'numpy' stage is reported once the interpreter is up and the
-  // packages are being unpacked.
-  const pyodide = await loadPyodide({
-    indexURL: here('pyodide/'),
-    packages: ['numpy', 'micropip'],
-    stdout: () => {},
-    stderr: (text) => console.warn(text),
-  });
-  progress('numpy', 0.8, 'numpy loaded');
-
-  const { info, bytes } = await wheel;
-  progress('package', 0.9, `Installing ${info.wheel}…`);
-  const path = `/tmp/${info.wheel}`;
-  pyodide.FS.writeFile(path, bytes);
-  // deps=False: numpy is already loaded, and nothing may be fetched from PyPI.
-  await pyodide.runPythonAsync(
-    `import micropip\nawait micropip.install(${JSON.stringify('emfs:' + path)}, deps=False)\ndel micropip`,
-  );
-  pyodide.FS.unlink(path);
-
-  const bootMs = Math.round(performance.now() - started);
-  progress('ready', 1, `Ready (${bootMs} ms)`);
-  return { pyodide, bootMs, buildInfo: info };
+  const useSnapshot = new URL(import.meta.url).searchParams.get('snapshot') !== '0';
+  const booted = await bootPython(progress, { useSnapshot });
+  const how = booted.boot.path === 'snapshot' ? ', from the last visit\'s snapshot' : '';
+  progress('ready', 1, `Ready (${booted.bootMs} ms${how})`, { boot: booted.boot });
+  booted.saved.then((state) => postMessage({ type: 'snapshot', state }));
+  return { pyodide: booted.pyodide, bootMs: booted.bootMs, buildInfo: booted.info };
 }
 
 function startSession(pyodide, boot) {
