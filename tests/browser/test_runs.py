@@ -60,3 +60,68 @@ def test_a_comparison_trains_in_the_worker_and_its_frames_carry_every_run(page, 
     assert rewound["viewing"] == 25
     page.evaluate("ganlab.resume()")
     assert page.evaluate("ganlab.history()")["epochs"][-1] == 25
+
+
+def test_compare_with_from_the_page_draws_every_run_and_refuses_bad_values(page, site_url):
+    open_app(page, site_url)
+    page.select_option("#compare-vary", "k_d")
+    page.fill("#compare-values", "banana")
+    page.click("#compare-start")
+    assert "not a number" in message(page) and "Nothing was changed" in message(page)
+    assert page.evaluate("ganlab.send('state')")["compare"] is None
+    page.fill("#compare-values", "1, 3")
+    page.click("#compare-start")
+    page.wait_for_function("document.querySelectorAll('.compare-tile').length === 2")
+    titles = page.locator(".compare-title").all_text_contents()
+    assert "D updates per epoch = 1" in titles[0] and "D updates per epoch = 3" in titles[1]
+    page.evaluate("ganlab.set({speed: 'fast'})")
+    page.click("#play")
+    page.wait_for_function("ganlabApp.compare.history().every((h) => h.length > 3 && h[h.length - 1].epoch > 50)")
+    page.click("#play")
+    runs = page.evaluate("ganlabApp.compare.history()")
+    last = [h[-1] for h in runs]
+    assert last[2]["updates"] > last[0]["updates"] > last[1]["updates"]      # k_d 3 does the most work per epoch
+    page.click("#compare-stop")
+    page.wait_for_function("document.querySelectorAll('.compare-tile').length === 0")
+    assert page.evaluate("ganlab.send('state')")["compare"] is None
+
+
+def test_smoothing_slider_and_rewind_scrubber(page, site_url):
+    open_app(page, site_url)
+    page.evaluate("ganlab.train(300)")
+    page.wait_for_function("ganlab.client.lastFrame.header.metrics.epoch === 300 && ganlabApp.metrics.history.length > 1")
+    page.locator("#smoothing").fill("0.9")
+    assert page.evaluate("ganlabApp.metrics.smoothing()") == 0.9
+    smooth = page.evaluate("""(() => { const d = ganlabApp.metrics.history.data();
+        return Array.from(ganlabApp.metrics.history.data().kl).length; })()""")
+    assert smooth > 1
+    assert page.evaluate("""(async () => { const { smoothed } = await import('./ui/metrics.js');
+        const s = smoothed(new Float64Array([1, NaN, 3, 3]), 0.5);
+        return [s[0], Number.isNaN(s[1]), Math.abs(s[2] - (0.5 * 0.5 + 0.5 * 3) / 0.75) < 1e-12]; })()""") == [1, True, True]
+    page.locator("#rewind").fill("110")
+    page.wait_for_function("ganlab.client.lastFrame.header.history.viewing === 100")
+    assert page.is_visible("#rewind-resume") and "epoch 100" in page.text_content("#rewind-label")
+    page.click("#rewind-back")
+    page.wait_for_function("ganlab.client.lastFrame.header.history.viewing === null && ganlab.state().epoch === 300")
+    page.locator("#rewind").fill("50")
+    page.wait_for_function("ganlab.client.lastFrame.header.history.viewing === 50")
+    page.click("#rewind-resume")
+    page.wait_for_function("ganlab.client.lastFrame.header.history.viewing === null")
+    assert max(page.evaluate("ganlab.history()")["epochs"]) == 50
+    assert max(page.evaluate("Array.from(ganlabApp.metrics.history.data().epoch)")) <= 50
+    page.evaluate("ganlab.train(20)")
+    page.wait_for_function("ganlab.state().epoch === 70")
+    assert "snapshots" in page.text_content("#rewind-info")
+
+
+def test_a_comparison_travels_in_the_link(page, site_url):
+    page.goto(site_url + "index.html#seed=3&compare=learning_rate_d:0.03,0.3")
+    page.evaluate("ganlabApp.ready.then(() => true)")
+    page.wait_for_function("ganlab.client.framesReceived > 2")
+    page.wait_for_function("document.querySelectorAll('.compare-tile').length === 2")
+    state = page.evaluate("ganlab.send('state')")
+    assert state["compare"]["values"] == [0.1, 0.03, 0.3] and state["config"]["seed"] == 3
+    page.evaluate("ganlab.train(40)")
+    page.wait_for_function("decodeURIComponent(location.hash).includes('compare=learning_rate_d:0.03,0.3')")
+    kl = page.evaluate("ganlab.send('state')")["compare"]["runs"]
+    assert len(kl) == 3

@@ -20,6 +20,8 @@ import { createLayered } from '../ui/layered.js';
 import { attachFakeHover } from '../ui/fakehover.js';
 import { createDrawing } from '../ui/drawing.js';
 import { createMetrics } from '../ui/metrics.js';
+import { createCompare } from '../ui/compare.js';
+import { createRewind } from '../ui/rewind.js';
 import { createSlowMotion, stageCollector } from '../ui/slowmo.js';
 import { attachKeyboard } from '../ui/keyboard.js';
 import { distributionLabel, readableMessage } from '../ui/labels.js';
@@ -104,6 +106,8 @@ function buildControls() {
   const drawing = createDrawing({ surface: $('#layered'), bar: $('#drawbar'), layered, api, messages, schema });
   const editor = createEditor({ graph, schema, api, messages, toggle: $('#edit-toggle') });
   const slowmo = createSlowMotion($('#slowmo'), { schema, api, messages, graph });
+  const compare = createCompare($('#compare'), { api, messages, schema });
+  const rewind = createRewind($('#metrics'), { api, messages, metrics });
   const hover = attachFakeHover({ surface: $('#layered'), tooltip: $('#tooltip'), layered,
     isActive: () => !drawing.active && layered.layers().fake });
 
@@ -149,6 +153,8 @@ function buildControls() {
     layered.draw(frame, heatRGBA);
     miniviews.draw(frame, { heatRGBA, morphT, stage: collectStage(frame) });
     metrics.update(h);
+    compare.update(frame);
+    rewind.update(h);
     hover.refresh();
     if (lab.dataset.state !== 'running') lab.dataset.state = 'running';
   }
@@ -157,7 +163,7 @@ function buildControls() {
 
   for (const part of [topbar, pretrained, picker, editor, layered]) part.enable();
   wireFiles();
-  Object.assign(app, { drawing, picker, schema });
+  Object.assign(app, { drawing, picker, schema, compare });
   return app;
 }
 

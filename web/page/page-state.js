@@ -18,6 +18,7 @@ export function createPageState({ api, app, schema, messages }) {
   let lastWrite = 0;
   let pending = null;        // a write due after the last frame
   let drawnPoints = [];      // the drawn distribution's points, from the last static frame
+  let comparing = null;      // "setting:value,value" while comparing, from the last frame
 
   function layersForUrl() {
     const now = app.layers();
@@ -30,7 +31,7 @@ export function createPageState({ api, app, schema, messages }) {
     const { config, options } = api.state();
     // config.points is only a count; the drawn points themselves come in frames
     const settings = { ...config, ...options, points: drawnPoints };
-    return writeState(schema, settings, { layers: layersForUrl(), hide, autoplay: page.autoplay });
+    return writeState(schema, settings, { layers: layersForUrl(), hide, autoplay: page.autoplay, compare: comparing });
   }
 
   /** Write the URL: debounced while frames stream in; `now` for a person's
@@ -62,10 +63,23 @@ export function createPageState({ api, app, schema, messages }) {
     if (Object.keys(settings).length) {
       await api.set(settings).catch((error) => notes.push(`settings not applied: ${error.message}`));
     }
+    if (fromUrl.compare) await startComparison(fromUrl.compare, notes);
     if (notes.length) messages.note(`From the link: ${notes.join('; ')}.`, { persist: true });   // text, never markup
     restored = true;
     update();
     if (page.autoplay) await api.play().catch((error) => messages.error(error.message));
+  }
+
+  /** "setting:value,value" from a link: compare the run with those values (same seed). */
+  async function startComparison(text, notes) {
+    const [name, list = ''] = text.split(':');
+    const setting = schema.config.find((s) => s.name === name);
+    const values = list.split(',').filter(Boolean).map((v) => (setting && setting.kind !== 'choice' ? Number(v) : v));
+    if (!setting || !values.length) {
+      notes.push(`ignored compare=${text.slice(0, 40)}: it needs setting:value,value`);
+      return;
+    }
+    await api.compare(name, values).catch((error) => notes.push(`comparison not started: ${error.message}`));
   }
 
   // At most every WRITE_EVERY_MS, and always once after the last frame (a
@@ -73,6 +87,8 @@ export function createPageState({ api, app, schema, messages }) {
   api.on('frame', ({ frame }) => {
     const xy = frame.header.static ? frame.arrays.points?.data : null;
     if (xy) drawnPoints = Array.from({ length: xy.length / 2 }, (_, i) => [xy[2 * i], xy[2 * i + 1]]);
+    const c = frame.header.compare;
+    comparing = c && c.vary ? `${c.vary}:${c.values.slice(1).join(',')}` : null;
     const wait = lastWrite + WRITE_EVERY_MS - performance.now();
     if (wait <= 0) update();
     else pending ??= setTimeout(() => {
@@ -89,8 +105,9 @@ export function createPageState({ api, app, schema, messages }) {
     restore,
     /** Apply the URL's settings again (to a restarted worker). */
     async reapply() {
-      const { settings } = readState(schema, location.hash);
+      const { settings, page: fromUrl } = readState(schema, location.hash);
       if (Object.keys(settings).length) await api.set(settings);
+      if (fromUrl.compare) await startComparison(fromUrl.compare, []);
     },
     fragment,
     /** A full link (this page's address) for the current run. */

@@ -27,6 +27,7 @@ export const PAGE_KEYS = Object.assign(Object.create(null), {
   autoplay: 'bool',
   embed: 'bool',
   origin: 'text',     // the parent page's origin(s), for an embedded lab's messages
+  compare: 'text',    // a comparison: setting:value,value (the other runs' values; ui/compare.js)
 });
 
 export function encodePoints(points) {

@@ -30,6 +30,26 @@ const CHARTS = [
     ] },
 ];
 
+/** TensorBoard's smoothing: an exponential moving average debiased by
+ *  1 - weight^(n) (so the start is not pulled towards 0); NaN stays a gap. */
+export function smoothed(values, weight) {
+  if (!(weight > 0)) return values;
+  const out = new Float64Array(values.length);
+  let last = 0;
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) {
+      out[i] = v;
+      continue;
+    }
+    last = last * weight + (1 - weight) * v;
+    n += 1;
+    out[i] = last / (1 - weight ** n);
+  }
+  return out;
+}
+
 export function createMetrics(container, { capacity = 1000 } = {}) {
   const names = CHARTS.flatMap((c) => c.lines.map((l) => l.name));
   const history = new BoundedHistory(names, capacity);
@@ -39,6 +59,18 @@ export function createMetrics(container, { capacity = 1000 } = {}) {
   const figures = [];
   let lastRedraw = 0;
   let dirty = false;
+  let smoothing = 0;
+  const spans = [];
+
+  const slider = el('input', { type: 'range', id: 'smoothing', min: '0', max: '0.99', step: '0.01', value: '0',
+    'aria-label': 'smoothing of the curves' });
+  const sliderValue = el('output', { id: 'smoothing-value', text: '0' });
+  slider.addEventListener('input', () => {
+    smoothing = Number(slider.value);
+    setText(sliderValue, smoothing.toFixed(2));
+    redraw();
+  });
+  container.append(el('label', { class: 'smoothing', dataset: { control: 'smoothing' } }, 'smoothing ', slider, sliderValue));
   let modes = null;
 
   for (const chart of CHARTS) {
@@ -83,11 +115,16 @@ export function createMetrics(container, { capacity = 1000 } = {}) {
     for (const axis of fig.axes) axis.ticker.desired_num_ticks = 4;
     fig.xgrid.grid_line_color = null;
     fig.ygrid.grid_line_color = '#eee';
-    const source = new Bokeh.ColumnDataSource({ data: { epoch: [], ...Object.fromEntries(chart.lines.map((l) => [l.name, []])) } });
-    for (const line of chart.lines) {
+    const source = new Bokeh.ColumnDataSource({ data: { epoch: [], ...Object.fromEntries(chart.lines.flatMap((l) => [[l.name, []], [`${l.name}_raw`, []]])) } });
+    for (const line of chart.lines) {   // the raw curve faint behind the smoothed one (the same while smoothing is 0)
+      fig.line({ x: { field: 'epoch' }, y: { field: `${line.name}_raw` }, source, line_color: line.color, line_width: 1,
+        line_alpha: 0.25, line_dash: line.dash ?? 'solid' });
       fig.line({ x: { field: 'epoch' }, y: { field: line.name }, source, line_color: line.color, line_width: 1.8,
         line_dash: line.dash ?? 'solid' });
     }
+    const span = new Bokeh.Span({ location: null, dimension: 'height', line_color: '#e7298a', line_width: 2, line_dash: 'dotted' });
+    fig.add_layout(span);
+    spans.push(span);
     sources.push({ source, lines: chart.lines.map((l) => l.name), x_range, y_range });
     Bokeh.Plotting.show(fig, plot).then((view) => views.push(view));
   }
@@ -96,7 +133,7 @@ export function createMetrics(container, { capacity = 1000 } = {}) {
     const data = history.data();
     const last = data.epoch.length ? data.epoch[data.epoch.length - 1] : 0;
     for (const { source, lines, x_range, y_range } of sources) {
-      source.data = { epoch: data.epoch, ...Object.fromEntries(lines.map((n) => [n, data[n]])) };
+      source.data = { epoch: data.epoch, ...Object.fromEntries(lines.flatMap((n) => [[n, smoothed(data[n], smoothing)], [`${n}_raw`, data[n]]])) };
       let low = Infinity;
       let high = -Infinity;
       for (const name of lines) {
@@ -119,6 +156,21 @@ export function createMetrics(container, { capacity = 1000 } = {}) {
   return {
     history,
     views,
+    /** Mark an earlier epoch on the charts (rewind), or null for none. */
+    mark(epoch) {
+      for (const span of spans) span.location = epoch;
+    },
+    /** Drop the history after `epoch` (resuming from it starts a new branch). */
+    truncate(epoch) {
+      const data = history.data();
+      const keep = data.epoch.findIndex((e) => e > epoch);
+      if (keep >= 0) {
+        history.length = keep;
+        history.lastEpoch = keep ? data.epoch[keep - 1] : -Infinity;
+        redraw();
+      }
+    },
+    smoothing: () => smoothing,
     /** The Bokeh figures, losses first (tests read their axes). */
     figures,
     /** Called with every frame's header. */
@@ -132,6 +184,8 @@ export function createMetrics(container, { capacity = 1000 } = {}) {
         build = header.build;
         history.clear();
       }
+      if (header.history?.viewing != null) return;     // looking back (rewind): the curves stay as they are
+      if (m.epoch < history.lastEpoch) this.truncate(m.epoch);   // resumed from an earlier epoch: a new branch
       if (history.add(m.epoch, m)) dirty = true;
       if (!dirty) return;
       const wait = lastRedraw + REDRAW_MS - performance.now();
