@@ -122,7 +122,9 @@ function buildControls() {
     if (error.message === 'the lab was restarted') client.ready.then(thumbnails);
     else messages.error(`The data thumbnails could not be made: ${error.message}`);
   });
-  thumbnails();
+  // after the first frame: the worker makes them in Python, and the first frame comes first
+  if (client.lastFrame) thumbnails();
+  else client.addEventListener('frame', thumbnails, { once: true });
 
   function onFrame(frame) {
     lastFrame = frame;

@@ -20,6 +20,15 @@ export function decodeFrame(headerText, buffer) {
   return { header, arrays };
 }
 
+/** The worker page/early-worker.js started from the page's <head>, if it is
+ *  for this URL and nobody took it yet: {worker, queued events}. */
+function takeEarlyWorker(url) {
+  const early = globalThis.ganlabEarlyWorker;
+  if (!early || early.taken || early.url !== new URL(url, location.href).href) return null;
+  early.taken = true;
+  return early;
+}
+
 export class LabClient extends EventTarget {
   constructor(workerUrl = new URL('../worker/worker.js', import.meta.url)) {
     super();
@@ -50,12 +59,17 @@ export class LabClient extends EventTarget {
 
   start() {
     if (this.worker) this._newReadyPromise();
-    this.worker = new Worker(this.workerUrl, { type: 'module' });
+    const early = takeEarlyWorker(this.workerUrl);
+    this.worker = early?.worker ?? new Worker(this.workerUrl, { type: 'module' });
     this.worker.onmessage = ({ data }) => this._receive(data);
     this.worker.onerror = (event) => {
       event.preventDefault?.();
       this._fail(`the worker stopped: ${event.message || 'unknown error'}`);
     };
+    for (const event of early?.queued ?? []) {
+      if (event.type === 'message') this.worker.onmessage(event);
+      else this.worker.onerror(event);
+    }
     this.running = true;
     requestAnimationFrame(() => this._pace());
     return this.ready;
