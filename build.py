@@ -91,11 +91,21 @@ PYODIDE_CDN = "https://cdn.jsdelivr.net/pyodide/v{version}/full/"
 NODE_PYSCRIPT = ROOT / "node_modules" / "@pyscript" / "core" / "dist"
 NODE_MICROPYTHON = ROOT / "node_modules" / "@micropython" / "micropython-webassembly-pyscript"
 MICROPYTHON_FILES = ["micropython.mjs", "micropython.wasm"]
-EMBED_SOURCES = ["ganlab_wasm/__init__.py", "ganlab_wasm/embed.py"]
+EMBED_SOURCES = ["ganlab_embed/__init__.py"]   # the PyScript client (no numpy, not in the wheel)
 # The service worker is stamped with the build's content hash: a new deploy
 # changes its bytes, so browsers install it and it replaces the old cache.
 SERVICE_WORKER = "sw.js"
+SCHEMA_MODULE = "schema.js"   # made from ganlab_wasm/schema.py
+IMAGE_SCHEMA_MODULE = "image-schema.js"   # the image lab's (export_images())
 BUILD_ID_MARK = "__GANLAB_BUILD_ID__"
+# The image lab's data: the 1,797 8x8 handwritten digits scikit-learn ships in
+# its wheel (UCI optdigits, CC BY 4.0). Pinned by release and by the sha256 of
+# the csv.gz itself (the same in every platform's wheel), packed into the core
+# package as ganlab_wasm/assets/digits.bin (format: ganlab_wasm/digits.py).
+SCIKIT_LEARN = "1.9.1"
+DIGITS_MEMBER = "sklearn/datasets/data/digits.csv.gz"
+DIGITS_CSV_SHA256 = "09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22"
+DIGITS_FILE = ROOT / PACKAGE / "assets" / "digits.bin"
 
 
 class BuildError(Exception):
@@ -435,17 +445,132 @@ def bokeh_static_dir(version: str) -> Path:
 
 
 # ----------------------------------------------------------------------------
+# the digits (image lab data)
+
+
+def digits_csv_gz(version: str = SCIKIT_LEARN) -> bytes:
+    """digits.csv.gz from the pinned scikit-learn: installed, else from its
+    wheel (pip download, cached); its sha256 checked against the pin."""
+    try:
+        installed = importlib.metadata.version("scikit-learn")
+    except importlib.metadata.PackageNotFoundError:
+        installed = None
+    if installed == version:
+        spec = importlib.util.find_spec("sklearn")
+        data = (Path(spec.submodule_search_locations[0]).parent / DIGITS_MEMBER).read_bytes()
+        origin = f"the installed scikit-learn {version}"
+    else:
+        wheels = CACHE / "scikit-learn-wheel"
+        found = sorted(wheels.glob(f"scikit_learn-{version}-*.whl"))
+        if not found:
+            why = "not installed" if installed is None else f"installed is {installed}"
+            print(f"scikit-learn {version} is {why}: taking the digits from its wheel (pip download)", flush=True)
+            done = subprocess.run(
+                [sys.executable, "-m", "pip", "download", f"scikit-learn=={version}", "--no-deps",
+                 "--only-binary=:all:", "--dest", str(wheels), "--quiet"],
+            )
+            found = sorted(wheels.glob(f"scikit_learn-{version}-*.whl"))
+            if done.returncode != 0 or not found:
+                raise BuildError(
+                    f"the image lab's digits come from the scikit-learn {version} wheel, and "
+                    f"`pip download scikit-learn=={version}` failed. Connect to PyPI, or "
+                    f"install scikit-learn=={version}, and build again.")
+        try:
+            with zipfile.ZipFile(found[0]) as z:
+                data = z.read(DIGITS_MEMBER)
+        except (zipfile.BadZipFile, KeyError) as e:
+            raise BuildError(f"{found[0].name} has no readable {DIGITS_MEMBER} ({e}); "
+                             f"delete it from {rel(wheels)} and build again") from None
+        origin = found[0].name
+    found_sha = sha256_bytes(data)
+    if found_sha != DIGITS_CSV_SHA256:
+        raise BuildError(
+            f"sha256 mismatch for {DIGITS_MEMBER} from {origin}:\n"
+            f"  expected {DIGITS_CSV_SHA256} (build.py's pin)\n"
+            f"  found    {found_sha}\n"
+            "Nothing was built.")
+    return data
+
+
+def pack_digits(csv_gz: bytes) -> bytes:
+    """The packed digits file (see ganlab_wasm/digits.py) from digits.csv.gz:
+    64 pixel values 0..16 and a label 0..9 per line."""
+    import gzip
+    rows = [line.split(",") for line in gzip.decompress(csv_gz).decode("ascii").split()]
+    if not rows or any(len(r) != 65 for r in rows):
+        raise BuildError(f"{DIGITS_MEMBER} is not 65 comma-separated numbers per line")
+    values = [[int(float(v)) for v in r] for r in rows]
+    if any(not 0 <= v <= 16 for r in values for v in r[:64]) or any(not 0 <= r[64] <= 9 for r in values):
+        raise BuildError(f"{DIGITS_MEMBER} has pixels outside 0..16 or labels outside 0..9")
+    labels = bytes(r[64] for r in values)
+    pixels = bytes(v for r in values for v in r[:64])
+    import struct
+    import zlib
+    header = b"GLDIGITS" + struct.pack("<HHBBBB", 1, len(values), 8, 16, 10, 0) + bytes.fromhex(DIGITS_CSV_SHA256)
+    return header + zlib.compress(labels + pixels, 9)
+
+
+def digits_fresh(path: Path = DIGITS_FILE) -> bool:
+    """True when the packed file exists and says it was made from the pinned csv.gz."""
+    try:
+        head = path.read_bytes()[:48]
+    except OSError:
+        return False
+    return head[:8] == b"GLDIGITS" and head[16:48] == bytes.fromhex(DIGITS_CSV_SHA256)
+
+
+def ensure_digits(refresh: bool = False) -> Path:
+    """Write ganlab_wasm/assets/digits.bin from the pinned wheel when it is
+    missing, made from another pin, or `refresh` is asked (then it must come
+    out byte for byte as the file already there, if any, or replace it)."""
+    if refresh or not digits_fresh():
+        data = pack_digits(digits_csv_gz())
+        if not DIGITS_FILE.exists() or DIGITS_FILE.read_bytes() != data:
+            DIGITS_FILE.parent.mkdir(parents=True, exist_ok=True)
+            DIGITS_FILE.write_bytes(data)
+            print(f"wrote {rel(DIGITS_FILE)} ({len(data):,} bytes) from scikit-learn {SCIKIT_LEARN}", flush=True)
+    return DIGITS_FILE
+
+
+# ----------------------------------------------------------------------------
 # the ganlab_wasm wheel (pure Python, hand-rolled: a zip with a .dist-info)
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same sources give the same bytes
 
 
 def package_version() -> str:
-    text = (ROOT / PACKAGE / "__init__.py").read_text(encoding="utf-8")
+    text = (ROOT / PACKAGE / "version.py").read_text(encoding="utf-8")
     m = re.search(r"^__version__\s*=\s*['\"]([^'\"]+)['\"]", text, re.MULTILINE)
     if not m:
-        raise BuildError(f"{PACKAGE}/__init__.py has no __version__ = '...' line")
+        raise BuildError(f"{PACKAGE}/version.py has no __version__ = '...' line")
     return m.group(1)
+
+
+def _schema_module(export_name: str) -> str:
+    """An ES module of one of ganlab_wasm/schema.py's exports; schema.py is
+    loaded by path: it needs no numpy."""
+    spec = importlib.util.spec_from_file_location("ganlab_schema", ROOT / PACKAGE / "schema.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module          # dataclasses look their module up
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules[spec.name]
+    data = json.dumps(getattr(module, export_name)(), indent=1, allow_nan=False)
+    return ("// Made by build.py from ganlab_wasm/schema.py: do not edit.\n"
+            f"export default Object.freeze({data});\n")
+
+
+def schema_module_text() -> str:
+    """dist/schema.js: the lab's vocabulary (ganlab_wasm/schema.py's export()) as
+    an ES module, so pages build their API, embed protocol and URL state from it
+    before Python is up."""
+    return _schema_module("export")
+
+
+def image_schema_module_text() -> str:
+    """dist/image-schema.js: the image lab's options, commands and frame layout."""
+    return _schema_module("export_images")
 
 
 def package_files(package_data: list[str]) -> list[Path]:
@@ -481,7 +606,7 @@ def build_wheel() -> tuple[str, bytes]:
     version = package_version()
     if project.get("version") not in (None, version):
         print(f"warning: pyproject.toml says version {project['version']}, "
-              f"{PACKAGE}/__init__.py says {version}; the wheel uses {version}")
+              f"{PACKAGE}/version.py says {version}; the wheel uses {version}")
     package_data = pyproject.get("tool", {}).get("setuptools", {}).get("package-data", {}).get(PACKAGE, [])
 
     info = f"{PACKAGE}-{version}.dist-info"
@@ -515,7 +640,7 @@ def check_out_dir(out: Path) -> None:
         raise BuildError(f"{out} is not empty and holds no build-info.json; refusing to write there")
 
 
-def build(out: Path, wheelhouse: str | None) -> dict:
+def build(out: Path, wheelhouse: str | None, refresh_digits: bool = False) -> dict:
     started = time.perf_counter()
     check_out_dir(out)
     pyodide_version, bokeh_version = pinned_pyodide(), pinned_bokeh()
@@ -527,6 +652,7 @@ def build(out: Path, wheelhouse: str | None) -> dict:
     source = wheel_source(wheelhouse, pyodide_version)
     wheels = {n: pyodide_wheel(lock["packages"][n], source, pyodide_version) for n in shipped}
     bokeh_js = bokeh_static_dir(bokeh_version)
+    ensure_digits(refresh_digits)
     missing = [b for b in BOKEH_BUNDLES if not (bokeh_js / b).is_file()]
     if missing:
         raise BuildError(f"{bokeh_js} lacks {', '.join(missing)}")
@@ -551,6 +677,8 @@ def build(out: Path, wheelhouse: str | None) -> dict:
     for name in BOKEH_BUNDLES:
         dist.copy(bokeh_js / name, f"bokeh/{name}")
     dist.write(wheel_name, wheel_bytes)
+    dist.write(SCHEMA_MODULE, schema_module_text().encode())
+    dist.write(IMAGE_SCHEMA_MODULE, image_schema_module_text().encode())
     for path in sorted((ROOT / "web").rglob("*")):
         name = path.relative_to(ROOT / "web").as_posix()
         if path.is_file() and name != SERVICE_WORKER and not any(p.startswith(".") for p in Path(name).parts):
@@ -689,12 +817,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wheelhouse", help="folder or URL holding the official Pyodide wheels "
                         "(default $PYODIDE_WHEELHOUSE, else ../shared/pyodide-wheels/<version>, else the CDN)")
     parser.add_argument("--serve", action="store_true", help="serve the site after building")
+    parser.add_argument("--refresh-digits", action="store_true", help="take the image lab's digits out of "
+                        "the pinned scikit-learn wheel again, even when ganlab_wasm/assets/digits.bin is current")
     parser.add_argument("--port", type=int, default=8000, help="port for --serve (default 8000)")
     parser.add_argument("--prefix", default="/", help="URL path to serve the site under, e.g. /ganlab/")
     args = parser.parse_args(argv)
     out = args.out.resolve()
     try:
-        build(out, args.wheelhouse)
+        build(out, args.wheelhouse, args.refresh_digits)
     except BuildError as e:
         print(f"build failed: {e}", file=sys.stderr)
         return 1

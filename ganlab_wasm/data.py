@@ -35,8 +35,17 @@ def line(rng, n):
     return _jitter(rng, points, 0.01)
 
 
+GAUSSIANS = ([(0.3, 0.7), (0.7, 0.4)], [(0.1, 0.1), (0.05, 0.2)])
+DISJOINT = ([(0.35, 0.75), (0.75, 0.6), (0.45, 0.35)], [(0.025, 0.025)] * 3)
+_EIGHT_ANGLES = np.arange(8) * (2 * math.pi / 8)
+EIGHT_GAUSSIANS = (np.stack([0.5 + 0.35 * np.cos(_EIGHT_ANGLES), 0.5 + 0.35 * np.sin(_EIGHT_ANGLES)], axis=1),
+                   [(0.02, 0.02)] * 8)
+_TICKS = np.linspace(0.15, 0.85, 5)
+GRID = (np.stack(np.meshgrid(_TICKS, _TICKS), axis=-1).reshape(-1, 2), [(0.02, 0.02)] * 25)
+
+
 def gaussians(rng, n):
-    return _mixture(rng, n, [(0.3, 0.7), (0.7, 0.4)], [(0.1, 0.1), (0.05, 0.2)])
+    return _mixture(rng, n, *GAUSSIANS)
 
 
 def ring(rng, n):
@@ -46,7 +55,7 @@ def ring(rng, n):
 
 
 def disjoint(rng, n):
-    return _mixture(rng, n, [(0.35, 0.75), (0.75, 0.6), (0.45, 0.35)], 0.025)
+    return _mixture(rng, n, *DISJOINT)
 
 
 def spiral(rng, n):
@@ -58,15 +67,11 @@ def spiral(rng, n):
 
 
 def eight_gaussians(rng, n):
-    angles = np.arange(8) * (2 * math.pi / 8)
-    centers = np.stack([0.5 + 0.35 * np.cos(angles), 0.5 + 0.35 * np.sin(angles)], axis=1)
-    return _mixture(rng, n, centers, 0.02)
+    return _mixture(rng, n, *EIGHT_GAUSSIANS)
 
 
 def grid(rng, n):
-    ticks = np.linspace(0.15, 0.85, 5)
-    centers = np.stack(np.meshgrid(ticks, ticks), axis=-1).reshape(-1, 2)
-    return _mixture(rng, n, centers, 0.02)
+    return _mixture(rng, n, *GRID)
 
 
 def moons(rng, n):
@@ -90,6 +95,10 @@ def drawn(points):
         return _jitter(rng, np.take(anchors, rng.integers(0, len(anchors), n, dtype=np.intp), axis=0), DRAWN_JITTER)
     return sample
 
+
+# The presets made of equally weighted Gaussian modes: (centres, per-axis
+# stds), for the "modes covered" readout.
+MODES = {"gaussians": GAUSSIANS, "disjoint": DISJOINT, "eight_gaussians": EIGHT_GAUSSIANS, "grid": GRID}
 
 PRESETS = {f.__name__: f for f in (line, gaussians, ring, disjoint, spiral, eight_gaussians, grid, moons)}
 

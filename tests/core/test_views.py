@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from ganlab_wasm import Config, Lab
-from ganlab_wasm.data import noise_cell_mass
-from ganlab_wasm.metrics import GRID, PSEUDO_COUNT, histogram, kl_js
+from ganlab_wasm.data import MODES, noise_cell_mass, sampler
+from ganlab_wasm.metrics import (GRID, PSEUDO_COUNT, SW_NOISE_FLOOR, border_share, histogram, kl_js, mode_shares,
+                                 modes_covered, sliced_wasserstein)
 from ganlab_wasm.views import contour_segments, generator_push, quad_areas
 
 
@@ -141,3 +142,52 @@ def test_metrics_are_stable_and_finite_when_d_is_saturated():
     lab.gan.d_updates += 1
     m = lab.metrics()
     assert all(np.isfinite(v) for v in m.values())
+
+
+def test_sliced_wasserstein_grows_with_distance_where_kl_saturates():
+    rng = np.random.default_rng(4)
+    real = sampler("gaussians")(rng, 5000)
+    same = sliced_wasserstein(real, sampler("gaussians")(rng, 5000))
+    assert same < 2 * SW_NOISE_FLOOR
+    # a copy moved by d along x: the mean over the 16 directions of |d cos(angle)|, about (2 / pi) d
+    for d in (0.05, 0.1, 0.2):
+        expected = d * np.mean(np.abs(np.cos(np.arange(16) * np.pi / 16)))
+        assert abs(sliced_wasserstein(real, real + np.float32([d, 0])) - expected) < 1e-4
+    # KL calls an untrained line and a far corner equally bad; the distance does not
+    line = rng.random((5000, 1)).astype(np.float32) * np.float32([[0.3, 0.0]]) + np.float32([0.35, 0.5])
+    corner = rng.random((5000, 2)).astype(np.float32) * np.float32(0.03) + np.float32(0.97)
+    kl_line, kl_corner = (kl_js(histogram(real), histogram(x))[0] for x in (line, corner))
+    assert abs(kl_line - kl_corner) < 0.15 * kl_line
+    assert sliced_wasserstein(real, corner) > 2 * sliced_wasserstein(real, line)
+    # unequal counts compare quantiles
+    assert abs(sliced_wasserstein(real, real[:1000]) - 0) < 2 * SW_NOISE_FLOOR + 0.01
+
+
+def test_mode_shares_see_collapse():
+    rng = np.random.default_rng(5)
+    for name, (centers, stds) in MODES.items():
+        perfect = mode_shares(sampler(name)(rng, 20000), centers, stds)
+        assert np.all(np.abs(perfect - 1) < 0.1), name        # ~0.99: 3 stds hold 98.9% of a 2D Gaussian
+        assert modes_covered(perfect) == len(centers)
+    centers, stds = MODES["eight_gaussians"]
+    points = sampler("eight_gaussians")(rng, 8000)
+    kept = points[np.linalg.norm(points - np.float32(centers[0]), axis=1) < 0.1]   # all on one mode
+    shares = mode_shares(kept, centers, stds)
+    assert shares[0] > 7 and np.all(shares[1:] == 0) and modes_covered(shares) == 1
+    between = np.float32([[0.5, 0.5]] * 100)                    # the centre is no mode's
+    assert modes_covered(mode_shares(between, centers, stds)) == 0
+
+
+def test_border_share():
+    points = np.float32([[0.5, 0.5], [0.005, 0.5], [0.5, 0.999], [1.2, 0.3]])
+    assert border_share(points) == 0.75
+
+
+def test_lab_reports_distance_border_and_modes():
+    lab = Lab(Config(distribution="eight_gaussians"))
+    m = lab.metrics()
+    assert {"kl", "js", "sw", "border", "modes", "modes_total"} <= set(m)
+    assert m["modes_total"] == 8 and 0 <= m["modes"] <= 8 and 0 < m["sw"] < 1
+    assert len(lab.mode_shares()) == 8
+    assert "modes" not in Lab(Config(distribution="ring")).metrics()
+    assert Lab(Config(distribution="ring")).mode_shares() is None

@@ -1,7 +1,10 @@
 // "Draw your own" data: brush points on the layered view's square with a
-// mouse, pen or finger, then train on them. Too few points gets a message and
-// changes nothing; the points are rounded the way the URL stores them, so a
-// shared link reproduces the same run.
+// mouse, pen or finger (shift-click deletes the nearest point), then train on
+// them; or paste / upload CSV or whitespace-separated x, y rows, which the
+// worker parses (ganlab_wasm/points_io.py: scaled onto the canvas, bad rows
+// named by line). Too few points gets a message and changes nothing; the
+// points are rounded the way the URL stores them, so a shared link
+// reproduces the same run.
 
 import { el, setText } from './dom.js';
 import { quantizePoints } from '../page/url-state.js';
@@ -15,12 +18,20 @@ export function createDrawing({ surface, bar, layered, api, messages, schema, on
   let active = false;
   let brushing = false;
   let last = null;
+  let tooFew = null;       // the "draw at least N points" error, while it is shown
 
   const count = el('span', { class: 'draw-count' });
   const done = el('button', { type: 'button', id: 'draw-done', class: 'primary', text: 'Train on these points' });
   const clear = el('button', { type: 'button', id: 'draw-clear', text: 'Clear' });
   const cancel = el('button', { type: 'button', id: 'draw-cancel', text: 'Cancel' });
-  bar.append(count, done, clear, cancel);
+  const paste = el('textarea', { id: 'points-text', rows: '3', placeholder: 'or paste x, y rows (CSV or spaces)',
+    'aria-label': 'points to load, one x, y row per point' });
+  const load = el('button', { type: 'button', id: 'points-load', text: 'Load pasted points' });
+  const file = el('input', { type: 'file', id: 'points-file', accept: '.csv,.txt,.tsv,text/csv,text/plain',
+    'aria-label': 'upload a CSV file of points' });
+  const own = el('div', { class: 'draw-own' });
+  own.append(paste, load, file);
+  bar.append(count, done, clear, cancel, own);
 
   function redraw() {
     const xy = new Float32Array(points.length * 2);
@@ -44,12 +55,28 @@ export function createDrawing({ surface, bar, layered, api, messages, schema, on
     if (!force && last && Math.hypot(point[0] - last[0], point[1] - last[1]) < SPACING) return;
     points.push(point);
     last = point;
+    if (tooFew && points.length >= minPoints) {
+      messages.clearError(tooFew);
+      tooFew = null;
+    }
+    redraw();
+  }
+
+  function removeNearest(point) {
+    if (!points.length) return;
+    let best = 0;
+    points.forEach((p, i) => {
+      if (Math.hypot(p[0] - point[0], p[1] - point[1]) < Math.hypot(points[best][0] - point[0], points[best][1] - point[1])) best = i;
+    });
+    points.splice(best, 1);
+    last = null;
     redraw();
   }
 
   surface.addEventListener('pointerdown', (event) => {
     if (!active) return;
     event.preventDefault();
+    if (event.shiftKey) return removeNearest(at(event));     // shift-click: delete the nearest point
     surface.setPointerCapture(event.pointerId);
     brushing = true;
     add(at(event), true);
@@ -73,8 +100,9 @@ export function createDrawing({ surface, bar, layered, api, messages, schema, on
 
   done.addEventListener('click', async () => {
     if (points.length < minPoints) {
-      messages.error(`Draw at least ${minPoints} points to train on: there ${points.length === 1 ? 'is' : 'are'} ` +
-        `${points.length} so far. Nothing was changed.`);
+      tooFew = `Draw at least ${minPoints} points to train on: there ${points.length === 1 ? 'is' : 'are'} ` +
+        `${points.length} so far. Nothing was changed.`;
+      messages.error(tooFew);
       return;
     }
     const reply = await messages.guard(api.set({ distribution: 'drawn', points: quantizePoints(points) }));
@@ -82,6 +110,30 @@ export function createDrawing({ surface, bar, layered, api, messages, schema, on
     exit();
     messages.note(`Your ${points.length} points are the real data now. Press play to train on them.`);
     onDone?.();
+  });
+  async function loadText(text, source) {
+    messages.clearError();
+    if (!text.trim()) {
+      messages.error(`There are no points in ${source}: one x, y row per point. Nothing was changed.`);
+      return;
+    }
+    const reply = await messages.guard(api.load_points(text));
+    if (!reply) return;
+    exit();
+    const notes = reply.notes.length ? ` (${reply.notes.join('; ')})` : '';
+    messages.note(`${reply.points} points from ${source} are the real data now${notes}. Press play to train on them.`);
+    onDone?.();
+  }
+  load.addEventListener('click', () => loadText(paste.value, 'the pasted text'));
+  file.addEventListener('change', async () => {
+    const chosen = file.files[0];
+    file.value = '';
+    if (!chosen) return;
+    if (chosen.size > 2_000_000) {
+      messages.error(`${chosen.name} is too big (${chosen.size.toLocaleString()} bytes; at most 2,000,000). Nothing was changed.`);
+      return;
+    }
+    loadText(await chosen.text(), chosen.name);
   });
   clear.addEventListener('click', () => {
     points = [];
@@ -108,7 +160,8 @@ export function createDrawing({ surface, bar, layered, api, messages, schema, on
       bar.hidden = false;
       surface.classList.add('drawing');
       layered.setDrawing(true);
-      messages.note('Click or touch and drag on the square to draw the real data, then press "Train on these points".');
+      messages.note('Click or touch and drag on the square to draw the real data (shift-click deletes the nearest point), ' +
+        'then press "Train on these points"; or paste or upload x, y rows.');
     },
     exit,
     points: () => points.map((p) => [...p]),

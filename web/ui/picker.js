@@ -31,6 +31,11 @@ export function createPicker(container, { presets, onPick }) {
   canvases.get('drawn').replaceWith(el('span', { class: 'thumb draw-icon', 'aria-hidden': 'true', text: '✎' }));
   canvases.delete('drawn');
   menu.append(drawOption);
+  // Images are another page (images.html), on the same worker and core.
+  menu.append(el('a', { class: 'picker-option picker-link', href: 'images.html', id: 'to-images',
+    title: 'Train a GAN on real 8x8 handwritten digits (the image lab)' },
+  el('span', { class: 'thumb draw-icon digits-icon', 'aria-hidden': 'true', text: '7' }),
+  el('span', { text: 'Handwritten digits' })));
   container.append(button, menu);
 
   function open(focusFirst) {
@@ -52,7 +57,7 @@ export function createPicker(container, { presets, onPick }) {
 
   button.addEventListener('click', () => (menu.hidden ? open(true) : close(false)));
   menu.addEventListener('keydown', (event) => {
-    const items = [...menu.querySelectorAll('button')];
+    const items = [...menu.querySelectorAll('button, a')];
     const at = items.indexOf(document.activeElement);
     const columns = Math.max(1, Math.round(menu.clientWidth / (items[0].offsetWidth || 1)));
     const move = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: columns, ArrowUp: -columns }[event.key];

@@ -1,0 +1,18 @@
+"""Core-test options: long sweeps are marked `slow` and run only with GANLAB_SLOW=1."""
+
+import os
+
+import pytest
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: a long training sweep; runs only when GANLAB_SLOW=1")
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("GANLAB_SLOW") == "1":
+        return
+    skip = pytest.mark.skip(reason="a long sweep: set GANLAB_SLOW=1 to run it")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
