@@ -181,13 +181,13 @@ def start_up(p, url, runs):
           f"boot path: {', '.join(paths)})")
     bodies = visits[0]
     raw = sum(len(b) for b in bodies.values())
-    sizes = [compressed(b) for b in bodies.values()]
-    gz, br = sum(s[0] for s in sizes), sum(s[1] for s in sizes)
+    sizes = {name: compressed(b) for name, b in bodies.items()}
+    gz, br = sum(s[0] for s in sizes.values()), sum(s[1] for s in sizes.values())
     print(f"first visit: {len(bodies)} responses, {raw:,} bytes raw, {gz:,} gzip -6, "
           + (f"{br:,} brotli -11" if brotli else "brotli not installed (pip install brotli)"))
     biggest = sorted(bodies.items(), key=lambda kv: -len(kv[1]))[:6]
     for name, body in biggest:
-        g, b = compressed(body)
+        g, b = sizes[name]
         print(f"    {name.split('/', 3)[-1]:58s} {len(body):>11,} raw {g:>11,} gzip {b:>11,} brotli")
 
 
