@@ -33,6 +33,15 @@ export function decodeFrame(headerText, buffer, { isFrame = false, check = check
   return { header, arrays };
 }
 
+/** The worker page/early-worker.js started from the page's <head>, if it is
+ *  for this URL and nobody took it yet: {worker, queued events}. */
+function takeEarlyWorker(url) {
+  const early = globalThis.ganlabEarlyWorker;
+  if (!early || early.taken || early.url !== new URL(url, location.href).href) return null;
+  early.taken = true;
+  return early;
+}
+
 export class LabClient extends EventTarget {
   // checkFrame: the layout check of the page's schema (the image page has its own)
   // workerName: which session the worker runs ('images' on images.html; see worker/session.js)
@@ -72,12 +81,19 @@ export class LabClient extends EventTarget {
 
   start() {
     if (this.worker) this._newReadyPromise();
-    this.worker = new Worker(this.workerUrl, { type: 'module', ...(this.workerName ? { name: this.workerName } : {}) });
+    // a named worker (images.html) is never the one page/early-worker.js started
+    const early = this.workerName ? null : takeEarlyWorker(this.workerUrl);
+    this.worker = early?.worker
+      ?? new Worker(this.workerUrl, { type: 'module', ...(this.workerName ? { name: this.workerName } : {}) });
     this.worker.onmessage = ({ data }) => this._receive(data);
     this.worker.onerror = (event) => {
       event.preventDefault?.();
       this._fail(`the worker stopped: ${event.message || 'unknown error'}`);
     };
+    for (const event of early?.queued ?? []) {
+      if (event.type === 'message') this.worker.onmessage(event);
+      else this.worker.onerror(event);
+    }
     this.running = true;
     requestAnimationFrame(() => this._pace());
     return this.ready;
