@@ -10,7 +10,7 @@ import numpy as np
 
 from . import __version__
 from .backend import NUMPY
-from .config import RECOMMENDED, STRUCTURAL, Config, ConfigError
+from .config import STRUCTURAL, Config, ConfigError, recommended_settings
 from .gan import GAN
 from .data import MODES
 from .metrics import (FAKE_SAMPLES, REAL_SAMPLES, border_share, histogram, kl_js, mode_shares, modes_covered,
@@ -258,9 +258,9 @@ class Lab:
         return {"rebuilt": rebuilt, "changed": changed}
 
     def use_recommended(self):
-        """Apply the current distribution's recommended settings (an explicit
-        choice: it may rebuild the networks)."""
-        return self.update(**RECOMMENDED[self._config.distribution])
+        """Apply the recommended settings for the current data and loss (an
+        explicit choice: it may rebuild the networks)."""
+        return self.update(**recommended_settings(self._config))
 
     def reset(self):
         """Back to epoch 0 with the same settings (and seed, so the same weights)."""
