@@ -55,10 +55,11 @@ PYODIDE_CDN = "https://cdn.jsdelivr.net/pyodide/v{version}/full/"
 NODE_PYSCRIPT = ROOT / "node_modules" / "@pyscript" / "core" / "dist"
 NODE_MICROPYTHON = ROOT / "node_modules" / "@micropython" / "micropython-webassembly-pyscript"
 MICROPYTHON_FILES = ["micropython.mjs", "micropython.wasm"]
-EMBED_SOURCES = ["ganlab_wasm/__init__.py", "ganlab_wasm/embed.py"]
+EMBED_SOURCES = ["ganlab_embed/__init__.py"]   # the PyScript client (no numpy, not in the wheel)
 # The service worker is stamped with the build's content hash: a new deploy
 # changes its bytes, so browsers install it and it replaces the old cache.
 SERVICE_WORKER = "sw.js"
+SCHEMA_MODULE = "schema.js"   # made from ganlab_wasm/schema.py
 BUILD_ID_MARK = "__GANLAB_BUILD_ID__"
 
 
@@ -344,11 +345,27 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same sources give the same byt
 
 
 def package_version() -> str:
-    text = (ROOT / PACKAGE / "__init__.py").read_text(encoding="utf-8")
+    text = (ROOT / PACKAGE / "version.py").read_text(encoding="utf-8")
     m = re.search(r"^__version__\s*=\s*['\"]([^'\"]+)['\"]", text, re.MULTILINE)
     if not m:
-        raise BuildError(f"{PACKAGE}/__init__.py has no __version__ = '...' line")
+        raise BuildError(f"{PACKAGE}/version.py has no __version__ = '...' line")
     return m.group(1)
+
+
+def schema_module_text() -> str:
+    """dist/schema.js: the lab's vocabulary (ganlab_wasm/schema.py's export()) as
+    an ES module, so pages build their API, embed protocol and URL state from it
+    before Python is up. schema.py is loaded by path: it needs no numpy."""
+    spec = importlib.util.spec_from_file_location("ganlab_schema", ROOT / PACKAGE / "schema.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module          # dataclasses look their module up
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules[spec.name]
+    data = json.dumps(module.export(), indent=1, allow_nan=False)
+    return ("// Made by build.py from ganlab_wasm/schema.py: do not edit.\n"
+            f"export default Object.freeze({data});\n")
 
 
 def package_files(package_data: list[str]) -> list[Path]:
@@ -384,7 +401,7 @@ def build_wheel() -> tuple[str, bytes]:
     version = package_version()
     if project.get("version") not in (None, version):
         print(f"warning: pyproject.toml says version {project['version']}, "
-              f"{PACKAGE}/__init__.py says {version}; the wheel uses {version}")
+              f"{PACKAGE}/version.py says {version}; the wheel uses {version}")
     package_data = pyproject.get("tool", {}).get("setuptools", {}).get("package-data", {}).get(PACKAGE, [])
 
     info = f"{PACKAGE}-{version}.dist-info"
@@ -444,6 +461,7 @@ def build(out: Path, wheelhouse: str | None) -> dict:
     for name in BOKEH_BUNDLES:
         dist.copy(bokeh_js / name, f"bokeh/{name}")
     dist.write(wheel_name, wheel_bytes)
+    dist.write(SCHEMA_MODULE, schema_module_text().encode())
     for path in sorted((ROOT / "web").rglob("*")):
         name = path.relative_to(ROOT / "web").as_posix()
         if path.is_file() and name != SERVICE_WORKER and not any(p.startswith(".") for p in Path(name).parts):

@@ -31,10 +31,25 @@ import time
 
 import numpy as np
 
+from .schema import BACKENDS
+
 SMALL = 32_768          # m*k*n below which np.matmul always wins (call overhead)
 SWITCH_GAIN = 0.9       # an alternative must take at most this share of numpy's time
 PLAN_GAIN = 0.95        # a mixed plan must beat plain numpy end to end by 5%
-MODES = ("auto", "cpu", "gpu", "numpy")
+MODES = BACKENDS        # the session option "backend" (declared in schema.py)
+LONG_EPOCH_MACS = 30e6   # above this (about 20 ms an epoch in Pyodide) the CPU is timed a step per slice
+
+
+def epoch_macs(config):
+    """About how many multiply-adds one epoch's matrix products take."""
+    def macs(sizes):
+        return sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+    g = macs([config.noise_dim] + [config.g_neurons] * config.g_layers + [2])
+    d = macs([2] + [config.d_neurons] * config.d_layers + [1])
+    b = config.batch_size
+    d_update = b * g + 2 * b * d * 3          # G forward; D forward, weight and input gradients on 2b rows
+    g_update = 3 * b * g + 2 * b * d          # G forward and backward; D forward and input gradient
+    return config.k_d * d_update + config.k_g * g_update
 
 _SUBSCRIPTS = {(False, False): "ik,kj->ij", (True, False): "ki,kj->ij",
                (False, True): "ik,jk->ij", (True, True): "ki,jk->ij"}
@@ -143,6 +158,8 @@ class Accelerator:
         self.report = []              # calibration results, for benchmarks and the docs
         self.epoch_rates = {}         # plan name -> epochs/s measured end to end
         self.calibrations = 0
+        self.stepwise = True          # time big models a step per prepare() (see _calibration_steps)
+        self._job = None              # (key, generator) of a calibration in steps
 
     # --- the GPU ------------------------------------------------------------
     def attach_gpu(self, gpu, info=None):
@@ -167,6 +184,10 @@ class Accelerator:
     def _gpu_ok(self):
         if self.gpu is not None and self.gpu.lost is not None and self.gpu_status != "lost":
             self.gpu_status, self.gpu_reason = "lost", self.gpu.lost
+            if self.using == "gpu":
+                # From now on every GPU product goes to _cpu_fallback: say so at
+                # once, not only after the next prepare() recalibrates.
+                self.using = "numpy" if self._cpu_default is np.matmul else "cpu"
         return self.gpu is not None and self.gpu_status == "ready"
 
     # --- choosing -------------------------------------------------------------
@@ -221,17 +242,84 @@ class Accelerator:
         self._interim_key = None
         cached = self._cache.get(key) if mode != "gpu" else None
         if cached is not None and cached[0] is self.gpu:
+            self._job = None
             self.__dict__.update(cached[1])          # back to shapes and a mode timed before: no new timing
             self._install(self._plan, self._default)
+        elif not use_gpu and self.stepwise and epoch_macs(c) > LONG_EPOCH_MACS:
+            # A big model: timing it all at once would hold the worker for
+            # seconds (an epoch of the largest takes ~8 s in Pyodide), so it is
+            # timed one measurement per call while training goes on.
+            if self._job is None or self._job[0] != key:
+                self._job = (key, self._calibration_steps(lab, mode))
+            try:
+                next(self._job[1])
+                return False
+            except StopIteration:
+                self._job = None
+            self._remember(key)
         else:
+            self._job = None
             self._calibrate(lab, mode, gpu=use_gpu)
-            if len(self._cache) >= 8:
-                self._cache.pop(next(iter(self._cache)))
-            self._cache[key] = (self.gpu, {name: getattr(self, name) for name in (
-                "_plan", "_default", "_cpu_default", "_choices", "using", "report", "epoch_rates")})
+            self._remember(key)
         self._key = key
         self._describe(mode)
         return True
+
+    def _remember(self, key):
+        if len(self._cache) >= 8:
+            self._cache.pop(next(iter(self._cache)))
+        self._cache[key] = (self.gpu, {name: getattr(self, name) for name in (
+            "_plan", "_default", "_cpu_default", "_choices", "using", "report", "epoch_rates")})
+
+    def _calibration_steps(self, lab, mode):
+        """The CPU calibration of _calibrate, as a generator that does one
+        measurement per step: the shapes are recorded during one epoch of the
+        real training (numpy's products, noted on the way), then numpy and
+        einsum are timed on each shape, a shape and a path per step (a few
+        products), and each shape takes the faster. The end-to-end check on
+        whole epochs is left out: on a model this big the products are the
+        epoch. Until it finishes, products run on numpy."""
+        self.calibrations += 1
+        self.report, self.epoch_rates, self._choices = [], {}, {}
+        self.using = "numpy"
+        recorder = _Recorder()
+        self.backend.matmul = recorder
+        gan, start = lab.gan, lab.epoch
+        while lab.gan is not gan or lab.epoch <= start + 1:    # one whole epoch seen (after the one in progress)
+            if lab.gan is not gan:
+                gan, start = lab.gan, lab.epoch
+                recorder.seen.clear()
+            yield
+        self.backend.matmul = np.matmul
+        rng = np.random.default_rng(0)
+        choices, plan, largest = {}, {}, (0, "numpy")
+        for key, shape in sorted(recorder.seen.items(), key=lambda item: -item[1].macs):
+            if shape.macs < SMALL or shape.dtype != np.float32 or "X" in (shape.la, shape.lb):
+                continue
+            a, b, out = shape.sample(rng)
+            einsum = _einsum_for(shape.la == "T", shape.lb == "T")
+            times = {"numpy": self._time(lambda: np.matmul(a, b, out=out))}
+            yield
+            times["einsum"] = self._time(lambda: einsum(a, b, out))
+            yield
+            name = "einsum" if times["einsum"] < SWITCH_GAIN * times["numpy"] else "numpy"
+            plan[key] = einsum if name == "einsum" else np.matmul
+            if shape.macs > largest[0]:
+                largest = (shape.macs, name)
+            choices[key] = (shape, name, times)
+            self.report.append({"shape": repr(shape), "m": shape.m, "k": shape.k, "n": shape.n,
+                                "per_epoch": shape.count, "chosen": name,
+                                **{f"{n}_ms": round(t * 1e3, 4) for n, t in times.items()}})
+        self._choices = choices
+        uses_einsum = any(fn is not np.matmul for fn in plan.values())
+        default = einsum_matmul if largest[1] == "einsum" else np.matmul
+        self._cpu_default = default
+        if uses_einsum:
+            self._install(plan, default)
+            self.using = "cpu"
+        else:
+            self._install({}, np.matmul)
+            self.using = "numpy"
 
     def _calibrate(self, lab, mode, gpu):
         self.calibrations += 1
@@ -321,6 +409,8 @@ class Accelerator:
         once = max(self.clock() - start, 1e-6)
         if once >= give_up:
             return once
+        if once > 0.01:
+            rounds = 1                               # a slow product: one more call says enough
         reps = max(1, min(50 if not gpu else 8, int(min_time / once)))
         best = math.inf
         for _ in range(rounds):

@@ -21,6 +21,8 @@ class Stage:
     name: str
     description: str
     data: dict = field(default_factory=dict)
+    update: int = 1     # which of this epoch's k updates of that network (1..updates)
+    updates: int = 1    # k_d or k_g: how many updates of that network the epoch makes
 
 
 # The five stages of each update, as in the GAN Lab paper's Fig. 11.
@@ -104,50 +106,92 @@ class GAN:
             self.g_step(reuse_fakes=(i == 0 and k_d > 0))
         self.epoch += 1
 
+    def epoch_pieces(self):
+        """train_epoch() as a generator that pauses after every matrix
+        product (see MLP.forward_steps); the same operations in the same
+        order, so driving it to the end equals one train_epoch() exactly.
+        Counters move only when an update is complete."""
+        G, D, loss = self.G, self.D, self.loss
+        k_d = self.config.k_d
+        for _ in range(k_d):
+            real, noise = self.real.next(), self.noise.next()
+            fake = yield from G.forward_steps(noise)
+            scores = yield from D.forward_steps(np.concatenate((real, fake)))
+            yield from D.backward_steps(loss.d_grad(scores, len(real)))
+            self.opt_d.step(D.params, D.grads)
+            loss.after_d_update(D)
+            self.d_updates += 1
+        for i in range(self.config.k_g):
+            if i == 0 and k_d > 0:
+                fake = G._trace[-1]
+            else:
+                fake = yield from G.forward_steps(self.noise.next())
+            scores = yield from D.forward_steps(fake)
+            push = yield from D.backward_steps(loss.g_grad(scores), weight_grads=False, input_grad=True)
+            yield from G.backward_steps(push)
+            self.opt_g.step(G.params, G.grads)
+            self.g_updates += 1
+        self.epoch += 1
+
     def slow_motion(self, prob):
-        """One D update then one G update, paused at each of their ten stages.
+        """One epoch as train_epoch makes it (k_d discriminator updates, then
+        k_g generator updates), paused at each update's five stages.
 
         Yields Stage objects with the data each stage produced; `prob` maps
-        scores to [0, 1] for display. Completing both counts as one epoch.
+        scores to [0, 1] for display. The walk counts as one epoch, from its
+        last stage on. Each G update here draws its own noise (train_epoch lets
+        the first one reuse the fakes of the last D update).
         """
-        done = {"d": 0, "g": 0}
+        k_d, k_g = self.config.k_d, self.config.k_g
+        for update in range(1, k_d + 1):
+            yield from self._d_stages(prob, update, k_d, last=(update == k_d and k_g == 0))
+        for update in range(1, k_g + 1):
+            yield from self._g_stages(prob, update, k_g, last=(update == k_g))
 
-        def stage(net, **data):
-            name, text = STAGES[net][done[net]]
-            done[net] += 1
-            return Stage(net, done[net], name, text, data)
+    @staticmethod
+    def _stage(net, index, update, updates, **data):
+        name, text = STAGES[net][index - 1]
+        return Stage(net, index, name, text, data, update, updates)
 
+    def _d_stages(self, prob, update, updates, last):
         loss, G, D = self.loss, self.G, self.D
+        stage = lambda index, **data: self._stage("d", index, update, updates, **data)  # noqa: E731
         real, noise = self.real.next(), self.noise.next()
         n = len(real)
         fake = G.forward(noise)
-        yield stage("d", noise=noise, fake=fake, real=real)
+        yield stage(1, noise=noise, fake=fake, real=real)
         scores = D.forward(np.concatenate((real, fake)))
-        yield stage("d", real_pred=prob(scores[:n, 0]), fake_pred=prob(scores[n:, 0]))
-        yield stage("d", d_loss=loss.d_value(scores, n))
+        yield stage(2, real_pred=prob(scores[:n, 0]), fake_pred=prob(scores[n:, 0]))
+        yield stage(3, d_loss=loss.d_value(scores, n))
         d_scores = loss.d_grad(scores, n)
         D.backward(d_scores)
-        yield stage("d", grad_norm=float(np.linalg.norm(D.grads)),
+        yield stage(4, grad_norm=float(np.linalg.norm(D.grads)),
                     real_score_grad=d_scores[:n, 0].copy(), fake_score_grad=d_scores[n:, 0].copy())
         before = D.params.copy()
         self.opt_d.step(D.params, D.grads)
         loss.after_d_update(D)
         self.d_updates += 1
-        yield stage("d", step_norm=float(np.linalg.norm(D.params - before)))
+        if last:
+            self.epoch += 1
+        yield stage(5, step_norm=float(np.linalg.norm(D.params - before)))
 
+    def _g_stages(self, prob, update, updates, last):
+        loss, G, D = self.loss, self.G, self.D
+        stage = lambda index, **data: self._stage("g", index, update, updates, **data)  # noqa: E731
         noise = self.noise.next()
         fake = G.forward(noise)
-        yield stage("g", noise=noise, fake=fake)
+        yield stage(1, noise=noise, fake=fake)
         scores = D.forward(fake)
-        yield stage("g", fake_pred=prob(scores[:, 0]))
-        yield stage("g", g_loss=loss.g_value(scores))
+        yield stage(2, fake_pred=prob(scores[:, 0]))
+        yield stage(3, g_loss=loss.g_value(scores))
         push = D.backward(loss.g_grad(scores), weight_grads=False, input_grad=True)
         G.backward(push)
-        yield stage("g", fake=fake, fake_grad=-push * len(fake), grad_norm=float(np.linalg.norm(G.grads)))
+        yield stage(4, fake=fake, fake_grad=-push * len(fake), grad_norm=float(np.linalg.norm(G.grads)))
         self.opt_g.step(G.params, G.grads)
         self.g_updates += 1
-        self.epoch += 1
-        yield stage("g", fake=G(noise), moved_from=fake)
+        if last:
+            self.epoch += 1
+        yield stage(5, fake=G(noise), moved_from=fake)
 
     # --- state ----------------------------------------------------------
     def state(self):

@@ -8,27 +8,25 @@ from importlib import resources
 
 import numpy as np
 
-from . import __version__
 from .backend import NUMPY
 from .config import STRUCTURAL, Config, ConfigError, recommended_settings
+from . import experiment_file as saved
+from .experiment_file import LoadError
 from .gan import GAN
 from .data import MODES
 from .metrics import (FAKE_SAMPLES, REAL_SAMPLES, border_share, histogram, kl_js, mode_shares, modes_covered,
                       sliced_wasserstein, sorted_projections)
+from .schema import LEVELS
+from .version import __version__
 from .views import cell_centers, generator_push, heatmap, manifold, real_contours
 
 SHOWN = 450            # real and fake samples drawn on the page
 CHUNK = 100            # epochs between divergence checks
-LEVELS = ("epoch", "d", "g")
 FORMAT = "ganlab_wasm/experiment/1"
 
 
 class DivergedError(RuntimeError):
     """Training produced NaN or infinite weights; the lab kept its last finite state."""
-
-
-class LoadError(ValueError):
-    """A saved experiment could not be read; nothing was changed."""
 
 
 class Lab:
@@ -63,6 +61,8 @@ class Lab:
         self._centers = {}
         self._evaluation = None
         self._divergence = None
+        self._partial = None        # (state at its start, pieces, seconds so far) of a cut epoch
+        self.last_epoch_seconds = None   # how long the last epoch train_until finished took
 
     @property
     def config(self):
@@ -79,6 +79,7 @@ class Lab:
         if level not in LEVELS:
             raise ValueError(f"step level must be one of {', '.join(LEVELS)}; got {level!r}")
         action = {"epoch": self.gan.train_epoch, "d": self.gan.d_step, "g": self.gan.g_step}[level]
+        self._partial = None
         self._run(action, 1)
         return self.metrics()
 
@@ -87,6 +88,7 @@ class Lab:
         without `report`, which saves evaluating them)."""
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
             raise ValueError(f"epochs must be a whole number >= 0; got {epochs!r}")
+        self._partial = None
         self._run(self.gan.train_epoch, epochs)
         return self.metrics() if report else None
 
@@ -110,6 +112,57 @@ class Lab:
                     self._stop_before_divergence(action, chunk)
                 done += chunk
 
+    @property
+    def epoch_in_progress(self):
+        """True while train_until has an epoch cut short, to go on with."""
+        return self._partial is not None
+
+    @property
+    def epoch_seconds_so_far(self):
+        """Seconds spent on the epoch train_until has cut short (0 if none)."""
+        return self._partial[2] if self._partial is not None else 0.0
+
+    def train_until(self, deadline, clock, max_epochs=None):
+        """Train until clock() passes deadline, pausing after any matrix
+        product (gan.epoch_pieces), so a call overruns the deadline by at
+        most one product even when one epoch takes seconds. An epoch cut
+        short goes on at the next call (bit for bit as if it had not been
+        cut) unless something else changes the run first; counters move
+        only per finished update. Returns the epochs finished. On divergence
+        the epoch is undone and DivergedError raised, as in train()."""
+        done = 0
+        with np.errstate(all="ignore"):
+            while max_epochs is None or done < max_epochs:
+                began = clock()
+                if done and began >= deadline:     # (at least one piece per call: progress)
+                    break
+                if self._partial is None:
+                    self._partial = (self.gan.state(), self.gan.epoch_pieces(), 0.0)
+                start, pieces, seconds = self._partial
+                try:
+                    while True:
+                        next(pieces)
+                        now = clock()
+                        if now >= deadline:
+                            self._partial = (start, pieces, seconds + now - began)
+                            return done
+                except StopIteration:
+                    pass
+                self._partial = None
+                self.last_epoch_seconds = seconds + clock() - began
+                if not self.gan.finite():
+                    self.gan.set_state(start)
+                    self._evaluation = None
+                    raise DivergedError(self._diverged_message())
+                done += 1
+        return done
+
+    def _diverged_message(self):
+        gan = self.gan
+        return (f"training diverged in epoch {gan.epoch + 1}: the weights or scores became NaN or "
+                f"infinite. The lab kept the last finite state (epoch {gan.epoch}); lower a learning rate "
+                f"(now D {self._config.learning_rate_d:g}, G {self._config.learning_rate_g:g}) and continue.")
+
     def _stop_before_divergence(self, action, count):
         gan = self.gan
         for _ in range(count):
@@ -118,10 +171,7 @@ class Lab:
             if not gan.finite():
                 gan.set_state(good)
                 self._evaluation = None
-                raise DivergedError(
-                    f"training diverged in epoch {gan.epoch + 1}: the weights or scores became NaN or "
-                    f"infinite. The lab kept the last finite state (epoch {gan.epoch}); lower a learning rate (now D {self._config.learning_rate_d:g}, "
-                    f"G {self._config.learning_rate_g:g}) and continue.")
+                raise DivergedError(self._diverged_message())
 
     # --- reading the state ----------------------------------------------
     def _key(self):
@@ -248,6 +298,7 @@ class Lab:
         live and keep the weights. Invalid values raise ConfigError and change
         nothing. Returns {"rebuilt": bool, "changed": [names]}."""
         new = self._config.replace(**changes)
+        self._partial = None
         changed = sorted(k for k in changes if getattr(new, k) != getattr(self._config, k))
         rebuilt = bool(STRUCTURAL.intersection(changed))
         if rebuilt:
@@ -267,10 +318,12 @@ class Lab:
         self._build(self._config)
 
     def slow_motion(self):
-        """One discriminator update and one generator update, paused at each of
-        the ten stages of GAN Lab's Fig. 11; yields gan.Stage objects whose
-        `data` holds what that stage produced. Counts as one epoch."""
+        """One epoch, k_d discriminator updates then k_g generator updates,
+        paused at each update's five stages (GAN Lab's Fig. 11); yields
+        gan.Stage objects whose `data` holds what that stage produced and whose
+        `update` / `updates` say which of the k updates it belongs to."""
         gan = self.gan
+        self._partial = None
         start = gan.state()
         prob = self._evaluate()["prob"]
         with np.errstate(all="ignore"):
@@ -300,38 +353,46 @@ class Lab:
 
     @classmethod
     def load(cls, blob, backend=NUMPY):
-        """A Lab from save() bytes. Raises LoadError for anything else."""
+        """A Lab from save() bytes. Raises LoadError for anything else: every
+        field is checked (see experiment_file.py) before the new lab takes
+        it, and nothing outside the new lab is touched."""
         try:
-            with np.load(io.BytesIO(bytes(blob)), allow_pickle=False) as npz:
-                arrays = {k: npz[k] for k in npz.files}
-            meta = json.loads(arrays.pop("meta").tobytes())
-        except Exception:
-            raise LoadError("this is not a ganlab_wasm experiment file (or it is damaged)") from None
-        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-            raise LoadError("this file is not a ganlab_wasm experiment in a format this version reads")
+            blob = bytes(blob)
+        except (TypeError, ValueError):
+            raise LoadError(saved.NOT_OURS) from None
+        arrays = saved.unpack(blob)
+        meta = saved.read_meta(arrays, FORMAT)
+        if not isinstance(meta["config"], dict):
+            raise LoadError("the saved settings are invalid: they are not a set of settings")
         try:
-            lab = cls(Config.from_dict(meta["config"]), backend=backend)
-            opt = {"g": {}, "d": {}}
-            for k, v in arrays.items():
-                if k.startswith("opt_"):
-                    opt[k[4]][k[6:]] = v
-            state = lab.gan.state()
-            if arrays["g_params"].shape != state["g_params"].shape or \
-                    arrays["d_params"].shape != state["d_params"].shape:
-                raise LoadError("the saved weights do not fit the saved settings")
-            if meta["optimizers"] != [lab.gan.opt_g.name, lab.gan.opt_d.name]:
-                raise LoadError("the saved optimizer state does not fit the saved settings")
-            lab.gan.set_state({"g_params": arrays["g_params"], "d_params": arrays["d_params"],
-                               "opt_g": opt["g"], "opt_d": opt["d"], "counters": tuple(meta["counters"]),
-                               "real": meta["real"], "noise": meta["noise"]})
-        except LoadError:
-            raise
-        except ConfigError as e:
+            config = Config.from_dict(meta["config"])
+        except (ConfigError, TypeError) as e:
             raise LoadError(f"the saved settings are invalid: {e}") from None
-        except Exception as e:
+        lab = cls(config, backend=backend)
+        gan = lab.gan
+        if meta["optimizers"] != [gan.opt_g.name, gan.opt_d.name]:
+            raise LoadError("the saved optimizer state does not fit the saved settings")
+        known = {"meta", "g_params", "d_params"} | {f"opt_g.{k}" for k in gan.opt_g.state()} \
+            | {f"opt_d.{k}" for k in gan.opt_d.state()}
+        if not set(arrays) <= known or not {"g_params", "d_params"} <= set(arrays):
+            raise LoadError("the saved weights do not fit the saved settings")
+        optimizers = {}
+        for net, opt in (("g", gan.opt_g), ("d", gan.opt_d)):
+            moments = {k[6:]: v for k, v in arrays.items() if k.startswith(f"opt_{net}.")}
+            optimizers[net] = saved.check_optimizer({"g": "generator", "d": "discriminator"}[net],
+                                                    moments, opt.state())
+        state = {
+            "g_params": saved.check_vector("weights", arrays["g_params"], gan.G.size),
+            "d_params": saved.check_vector("weights", arrays["d_params"], gan.D.size),
+            "opt_g": optimizers["g"], "opt_d": optimizers["d"],
+            "counters": saved.check_counters(meta["counters"]),
+            "real": saved.check_stream("real data", meta["real"], config.batch_size),
+            "noise": saved.check_stream("noise", meta["noise"], config.batch_size),
+        }
+        try:
+            gan.set_state(state)
+        except Exception as e:            # checked above; a gap in the checks still refuses cleanly
             raise LoadError(f"this experiment file is damaged ({type(e).__name__}: {e})") from None
-        if not lab.gan.finite():
-            raise LoadError("the saved weights are not finite")
         return lab
 
     @classmethod

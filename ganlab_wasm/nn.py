@@ -154,6 +154,59 @@ class MLP:
                 act_back(d, a_in)
         return d
 
+    # --- the same passes, one product at a time --------------------------
+    # Generators that do exactly what trace()/forward() and backward() do, in
+    # the same order with the same numpy calls (so the results are identical
+    # bit for bit; tests/core/test_sliced.py checks it), pausing after each
+    # matrix product. The lab drives them when an epoch is too long for one
+    # training slice, so that pause and commands never wait for a whole
+    # update of a big model. Each returns its result through StopIteration.
+    def forward_steps(self, x):
+        mm, act = self.backend.matmul, self._act
+        outputs = [x]
+        a = x
+        for w, b in self._hidden:
+            a = mm(a, w)
+            a += b
+            act(a)
+            outputs.append(a)
+            yield
+        a = mm(a, self.weights[-1])
+        a += self.biases[-1]
+        if self.output == "canvas":
+            np.tanh(a, out=a)
+            a *= 0.5
+            a += 0.5
+        outputs.append(a)
+        self._trace = outputs
+        yield
+        return a
+
+    def backward_steps(self, d_out, weight_grads=True, input_grad=False):
+        outputs = self._trace
+        mm, act_back = self.backend.matmul, self._act_back
+        d = d_out
+        if self.output == "canvas":
+            o = outputs[-1]
+            d = o * -2.0
+            d += 2.0
+            d *= o
+            d *= d_out
+        ones = self._ones_row(len(d)) if weight_grads else None
+        for i in range(len(self.weights) - 1, -1, -1):
+            a_in = outputs[i]
+            if weight_grads:
+                mm(a_in.T, d, out=self.weight_grads[i])
+                mm(ones, d, out=self.bias_grads[i])
+                yield
+            if i == 0 and not input_grad:
+                return None
+            d = mm(d, self.weights[i].T)
+            if i > 0:
+                act_back(d, a_in)
+            yield
+        return d
+
     def _ones_row(self, n):
         row = self._ones.get(n)
         if row is None:

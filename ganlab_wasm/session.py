@@ -11,69 +11,58 @@ error reply and changes nothing.
 import json
 import math
 import time
+import traceback
 from importlib import resources
 
 import numpy as np
 
-from .config import FIELD_BY_NAME, Config, ConfigError
+from . import schema as vocabulary
+from .accel import Accelerator
+from .config import Config, ConfigError
 from .data import NOISE_HIGH, NOISE_LOW, PRESETS
 from .gan import STAGES
-from .lab import LEVELS, DivergedError, Lab, LoadError
-from .accel import MODES as BACKENDS, Accelerator
+from .lab import DivergedError, Lab, LoadError
+from .rate import RateMeter
+from .safe import drawable, json_safe, json_text  # noqa: F401
+from .schema import LEVELS, MAX_TRAIN_COMMAND, OPTIONS, SPEEDS, CommandArgsError  # noqa: F401
 
-# Session options that are not part of the run's Config. Speeds are epochs per
-# second (None = as fast as possible); "normal" lets a learner watch the
-# dynamics, "fast" shows what the worker can do.
-SPEEDS = {"slow": 20, "normal": 200, "fast": None}
-OPTIONS = {
-    "speed": ("choice", tuple(SPEEDS), "normal"),
-    "slow_motion": ("bool", None, False),
-    "stage_ms": ("int", (200, 10_000), 1250),
-    "heatmap_size": ("int", (8, 120), 30),
-    "manifold_cells": ("int", (4, 60), 20),
-    "backend": ("choice", BACKENDS, "auto"),   # matrix products: fastest, CPU only, or GPU (see accel.py)
-}
 MAX_SLICE_EPOCHS = 2000
-MAX_TRAIN_COMMAND = 5000  # epochs one "train" command may run (it holds the worker meanwhile)
 DIVERGENCE_EVERY = 0.1   # seconds between KL/JS updates in frames while playing (they cost most of a frame)
+SLICED_ABOVE = 0.004     # seconds per epoch (or not known yet) above which epochs are cut into products
+SLOW_EPOCH = 1.0         # seconds per epoch above which the page is told training will look slow
 
 
 def _finite(values):
     """JSON has no NaN or infinity: send null instead."""
-    return {k: (v if isinstance(v, int) or math.isfinite(v) else None) for k, v in values.items()}
+    return json_safe(values)
+
+
+def internal_error(what, error):
+    """A reply for an exception the session did not expect: a plain message
+    for the page, and the traceback under "details" for the console only."""
+    return {"ok": False, "error": f"Something went wrong in the lab while {what} ({type(error).__name__}). "
+                                  "The details are in the browser console.",
+            "details": "".join(traceback.format_exception(type(error), error, error.__traceback__))}
+
+
+def _command_name(message):
+    name = message.get("cmd") if isinstance(message, dict) else None
+    return f"the {name!r} command" if isinstance(name, str) else "a command"
 
 
 class CommandError(ValueError):
     """A command the session refuses; its message is shown to the user."""
 
 
-def _check_option(name, value):
-    kind, allowed, _ = OPTIONS[name]
-    if kind == "bool":
-        if not isinstance(value, bool):
-            raise CommandError(f"{name} must be true or false; got {value!r}")
-    elif kind == "choice":
-        if value not in allowed:
-            raise CommandError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
-    else:
-        low, high = allowed
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) \
-                or not low <= value <= high:
-            raise CommandError(f"{name} must be a whole number between {low} and {high}; got {value!r}")
-        value = int(value)
-    return value
-
-
 def schema():
-    """Config fields and session options, for the page (URL state, controls)."""
-    options = [{"name": n, "kind": k, "default": d, **({"choices": list(a)} if k == "choice" else {}),
-                **({"low": a[0], "high": a[1]} if k == "int" else {})} for n, (k, a, d) in OPTIONS.items()]
+    """The vocabulary (settings, options, rules, commands, frame layout: see
+    schema.py) and what the full page needs besides."""
     # For the full page: the ten slow-motion stages (listed before any runs),
     # the noise square the manifold is drawn from, and which presets ship a
     # pretrained model.
     stages = {net: [{"index": i + 1, "name": name, "description": text} for i, (name, text) in enumerate(steps)]
               for net, steps in STAGES.items()}
-    return {"config": Config.schema(), "options": options, "stages": stages,
+    return {**vocabulary.export(), "stages": stages,
             "noise_range": [NOISE_LOW, NOISE_HIGH], "pretrained": pretrained_names()}
 
 
@@ -86,7 +75,7 @@ def pretrained_names():
 class Session:
     def __init__(self, config=None, clock=time.perf_counter):
         self.lab = Lab(config or Config())
-        self.options = {name: default for name, (_, _, default) in OPTIONS.items()}
+        self.options = {option.name: option.default for option in OPTIONS}
         self.playing = False
         self.clock = clock
         self.build = 0                 # bumps when the run restarts: static arrays resend
@@ -94,10 +83,13 @@ class Session:
         self._stages = None            # slow-motion generator in progress
         self.stage = None              # the last stage it yielded
         self._last_stage_at = 0.0
-        self._epoch_cost = 1e-4        # seconds per epoch, learned while training
+        self._epoch_cost = None        # seconds per epoch, learned while training (None: not yet)
+        self.defer_train = False       # the worker sets it: "train" then runs in ticks (see cmd_train)
+        self._train_goal = None        # the epoch a deferred train command runs to
+        self._train_reply = None       # its reply, once it is done, for train_reply()
         self._rate_start = None        # for speed limits
         self._rate_epoch = 0
-        self._eps_window = []          # (time, epoch) samples for epochs/s
+        self._eps = RateMeter()        # epochs/s over the last second of playing
         self._divergence = None        # (time, {"kl", "js"}) last sent in a frame
         self.accel = Accelerator()     # how matrix products run (numpy, faster CPU, GPU)
         self.accel.adopt(self.lab)
@@ -106,64 +98,75 @@ class Session:
     def command(self, text):
         """Run one JSON command {"cmd": ..., ...}; return a JSON reply
         {"ok": true, ...} or {"ok": false, "error": message}."""
+        message = None
         try:
             message = json.loads(text)
             if not isinstance(message, dict) or not isinstance(message.get("cmd"), str):
                 raise CommandError("a command is a JSON object with a string 'cmd'")
-            handler = getattr(self, "cmd_" + message["cmd"], None)
-            if handler is None:
+            spec = vocabulary.COMMAND_BY_NAME.get(message["cmd"])
+            if spec is None or spec.where != "session":
                 raise CommandError(f"unknown command {message['cmd']!r}")
-            args = {k: v for k, v in message.items() if k not in ("cmd", "id")}
-            result = handler(**args)
-            return json.dumps({"ok": True, **(result or {})})
+            args = spec.check_args({k: v for k, v in message.items() if k not in ("cmd", "id")})
+            if self._train_goal is not None and message["cmd"] not in ("state", "schema"):
+                self._finish_train(stopped=True)       # pause (or any change) ends a running train
+            result = getattr(self, "cmd_" + spec.name)(**args)
+            return json_text({"ok": True, **(result or {})})
         except (CommandError, ConfigError, LoadError, DivergedError) as e:
-            return json.dumps({"ok": False, "error": str(e)})
-        except TypeError as e:
-            return json.dumps({"ok": False, "error": f"bad arguments: {e}"})
+            return json_text({"ok": False, "error": str(e)})
+        except CommandArgsError as e:
+            return json_text({"ok": False, "error": f"bad arguments: {e}"})
         except json.JSONDecodeError:
-            return json.dumps({"ok": False, "error": "a command must be valid JSON"})
+            return json_text({"ok": False, "error": "a command must be valid JSON"})
+        except Exception as e:          # a bug: a clear message, never a traceback, for the page
+            return json_text(internal_error(f"running {_command_name(message)}", e))
 
     def cmd_play(self):
         self._set_playing(True)
+        return {"playing": True}
 
     def cmd_pause(self):
         self._set_playing(False)
+        return {"playing": False}
 
     def cmd_toggle(self):
         self._set_playing(not self.playing)
+        return {"playing": self.playing}
 
     def cmd_step(self, level="epoch"):
         """One step while paused; in slow motion, one stage."""
-        if level not in LEVELS:
-            raise CommandError(f"step level must be one of {', '.join(LEVELS)}; got {level!r}")
         self._set_playing(False)
         if self.options["slow_motion"]:
             self._next_stage()
+        elif level == "epoch" and self.defer_train and (self._epoch_cost is None or self._epoch_cost > SLICED_ABOVE):
+            self._train_goal = self.lab.epoch + 1    # a long epoch runs in ticks, like train
+            return {"pending": True}
         else:
             self.lab.step(level)
-        return {"metrics": _finite(self.lab.metrics())}
+        return {"metrics": _finite(self.lab.metrics()), "playing": False}
 
-    def cmd_train(self, epochs=None):
-        """Train a given number of epochs at once (for scripts: "train 1000, then look")."""
-        if isinstance(epochs, bool) or not isinstance(epochs, int) or not 1 <= epochs <= MAX_TRAIN_COMMAND:
-            raise CommandError(f"train needs a whole number of epochs between 1 and {MAX_TRAIN_COMMAND}")
+    def cmd_train(self, epochs):
+        """Train a given number of epochs at once (for scripts: "train 1000, then look").
+
+        With defer_train (the worker) the epochs run in ticks, so the worker
+        stays responsive; the reply ({"ok", "metrics"}, with "stopped": true
+        when a pause or another command ended it early) comes from
+        train_reply() once it is done. Without it (CPython) it runs here.
+        The schema checks epochs (1..MAX_TRAIN_COMMAND)."""
         self._set_playing(False)
+        if self.defer_train:
+            self._train_goal = self.lab.epoch + epochs
+            return {"pending": True}
         self.accel.prepare(self.lab, self.options["backend"])
-        return {"metrics": _finite(self.lab.train(epochs))}
+        return {"metrics": _finite(self.lab.train(epochs)), "playing": False}
 
-    def cmd_set(self, params=None):
+    def cmd_set(self, params):
         """Change Config fields and session options together, all or nothing."""
-        if not isinstance(params, dict) or not params:
-            raise CommandError("set needs a non-empty object of settings")
-        unknown = sorted(set(params) - set(FIELD_BY_NAME) - set(OPTIONS))
-        if unknown:
-            raise CommandError(f"unknown setting(s): {', '.join(unknown)}")
-        options = {k: _check_option(k, v) for k, v in params.items() if k in OPTIONS}
-        changes = {k: v for k, v in params.items() if k in FIELD_BY_NAME}
-        self.lab.config.replace(**changes)               # validate before changing anything
+        changes, options = vocabulary.split_settings(params)
         result = self.lab.update(**changes) if changes else {"rebuilt": False, "changed": []}
         if result["rebuilt"]:
             self._restarted()
+        elif result["changed"]:
+            self._epoch_cost = None            # batch size or k may change what an epoch costs
         if "slow_motion" in options:
             self._stages, self.stage = None, None
         self.options.update(options)
@@ -186,17 +189,25 @@ class Session:
         return {**result, "config": self._config_dict()}
 
     def cmd_pretrained(self, distribution=None):
-        name = distribution or self.lab.config.distribution
-        if not isinstance(name, str):
-            raise CommandError("distribution must be a string")
-        self.lab = Lab.pretrained(name)
+        self.lab = Lab.pretrained(distribution or self.lab.config.distribution)
         self._restarted()
         return {"config": self._config_dict(), "metrics": self.lab.metrics()}
 
     def cmd_state(self):
         return {"config": self._config_dict(), "options": self.options, "playing": self.playing,
                 "metrics": _finite(self.lab.metrics()), "epochs_per_second": self.epochs_per_second(),
-                "compute": self.accel.describe(full=True, mode=self.options["backend"])}
+                "compute": self.accel.describe(full=True, mode=self.options["backend"]),
+                "notice": self.notice()}
+
+    def notice(self):
+        """A note for the page when an epoch takes more than about a second
+        (the largest settings take several in the browser), or None."""
+        seconds = max(self._epoch_cost or 0.0, self.lab.epoch_seconds_so_far)
+        if seconds < SLOW_EPOCH:
+            return None
+        so_far = "" if self._epoch_cost and self._epoch_cost >= SLOW_EPOCH else "more than "
+        return (f"One epoch takes {so_far}about {seconds:.0f} s at these settings, so the views change slowly. "
+                "Fewer layers or neurons, a smaller batch or fewer updates per epoch train faster.")
 
     def cmd_schema(self):
         return schema()
@@ -207,16 +218,23 @@ class Session:
     def load_bytes(self, blob):
         """Replace the run by a saved one (bytes, or a JS Uint8Array proxy);
         returns a JSON reply like command(). On any error nothing changes."""
-        if hasattr(blob, "to_bytes"):
-            blob = blob.to_bytes()
+        if self._train_goal is not None:
+            self._finish_train(stopped=True)
         try:
+            if hasattr(blob, "to_bytes"):
+                blob = blob.to_bytes()
             lab = Lab.load(blob)
+            # Everything the reply needs is worked out before the run is
+            # replaced, so a reply can never report a failure after the fact.
+            reply = json_text({"ok": True, "config": _config_summary(lab.config), "metrics": lab.metrics()})
         except LoadError as e:
-            return json.dumps({"ok": False, "error": str(e)})
+            return json_text({"ok": False, "error": str(e)})
+        except Exception as e:
+            return json_text(internal_error("loading the file", e))
         self.lab = lab
         self._set_playing(False)
         self._restarted()
-        return json.dumps({"ok": True, "config": self._config_dict(), "metrics": lab.metrics()})
+        return reply
 
     # --- the GPU (the worker attaches web/gpu/bridge.js's bridge; see accel.py) ----------
     def attach_gpu(self, bridge, info="{}"):
@@ -228,11 +246,11 @@ class Session:
         """The worker found no usable WebGPU (the reason goes into the note)."""
         self.accel.gpu_unavailable(reason)
 
-    def cmd_benchmark_products(self, shapes=None):
+    def cmd_benchmark_products(self, shapes):
         """ms per product on each path for [[m, k, n, "NN"|"TN"|"NT"], ...]
         (benchmarks/bench_gpu.py; the GPU is timed when this call can wait for it)."""
         from .accel import benchmark_products
-        if not isinstance(shapes, list) or not all(
+        if not all(
                 isinstance(s, list) and len(s) == 4 and all(isinstance(v, int) and 1 <= v <= 4096 for v in s[:3])
                 and s[3] in ("NN", "TN", "NT") for s in shapes):
             raise CommandError('benchmark_products needs shapes: [[m, k, n, "NN" | "TN" | "NT"], ...], sizes 1..4096')
@@ -246,18 +264,34 @@ class Session:
     def _set_playing(self, playing):
         self.playing = playing
         self._rate_start = None
-        self._eps_window = []
+        self._eps.clear()
+
+    def _finish_train(self, stopped=False, error=None):
+        """End a deferred train command; its reply waits in train_reply()."""
+        self._train_goal = None
+        if error is not None:
+            self._train_reply = json_text({"ok": False, "error": error})
+        else:
+            self._train_reply = json_text({"ok": True, "metrics": self.lab.metrics(), "stopped": stopped})
+
+    def train_reply(self):
+        """The finished deferred train command's JSON reply, once; "" before."""
+        reply, self._train_reply = self._train_reply, None
+        return reply or ""
 
     def _restarted(self):
+        self._epoch_cost = None
         self.build += 1
         self._stages, self.stage = None, None
         self._rate_start = None
-        self._eps_window = []
+        self._eps.clear()
 
     def tick(self, budget_ms=15.0):
         """Train for about budget_ms if playing (respecting the speed, or
         advancing slow motion when it is due). Returns a JSON status:
         {"playing", "epochs" (done in this tick), "error" (if training stopped)}."""
+        if self._train_goal is not None:
+            return self._tick_train(budget_ms)
         if not self.playing:
             if self.accel.wants_promising(self.options["backend"]):
                 return '{"playing": false, "epochs": 0, "promising": true}'
@@ -276,11 +310,47 @@ class Session:
         except DivergedError as e:
             self._set_playing(False)
             return json.dumps({"playing": False, "epochs": 0, "error": str(e)})
+        except Exception as e:          # a bug: stop, say so plainly, keep the traceback for the console
+            self._set_playing(False)
+            reply = internal_error("training", e)
+            return json_text({"playing": False, "epochs": 0, "error": reply["error"], "details": reply["details"]})
 
-    def _train_for(self, budget):
+    def _tick_train(self, budget_ms):
+        """A tick of a deferred train command: as fast as possible, to its goal."""
+        try:
+            self.accel.prepare(self.lab, self.options["backend"])
+            done = self._train_for(budget_ms / 1000, limit=self._train_goal - self.lab.epoch)
+            if self.lab.epoch >= self._train_goal:
+                self._finish_train()
+        except DivergedError as e:
+            self._finish_train(error=str(e))
+            done = 0
+        except Exception as e:
+            self._finish_train(error=internal_error("training", e)["error"])
+            raise
+        status = {"playing": False, "epochs": done, "busy": self._train_goal is not None}
+        if self.accel.wants_promising():
+            status["promising"] = True
+        return json_text(status)
+
+    def _train_for(self, budget, limit=None):
+        """Train for about `budget` seconds: whole epochs at a time while an
+        epoch is cheap, else in pieces of one matrix product, so a slice
+        overruns its budget by one product at most. `limit`: at most this
+        many epochs, regardless of the speed setting."""
         lab, clock = self.lab, self.clock
         start = clock()
-        allowed = self._allowed_epochs(start)
+        allowed = self._allowed_epochs(start) if limit is None else limit
+        if self._epoch_cost is None or self._epoch_cost > SLICED_ABOVE or lab.epoch_in_progress:
+            try:
+                done = lab.train_until(start + budget, clock, None if allowed == math.inf else allowed)
+            except DivergedError:
+                self._rate_epoch = lab.epoch
+                raise
+            if done:
+                self._epoch_cost = max(1e-6, lab.last_epoch_seconds)
+            self._eps.record(clock(), lab.epoch)
+            return done
         done = 0
         while done < allowed:
             left = budget - (clock() - start)
@@ -295,8 +365,7 @@ class Session:
                 raise
             done += n
             self._epoch_cost = 0.7 * self._epoch_cost + 0.3 * max(1e-6, (clock() - t0) / n)
-        self._eps_window.append((clock(), lab.epoch))
-        self._eps_window = self._eps_window[-200:]
+        self._eps.record(clock(), lab.epoch)
         return done
 
     def _allowed_epochs(self, now):
@@ -309,14 +378,7 @@ class Session:
 
     def epochs_per_second(self):
         """Epochs per second over the last second or so of playing."""
-        window = self._eps_window
-        if len(window) < 2:
-            return 0.0
-        end_t, end_e = window[-1]
-        for t, e in reversed(window):
-            if end_t - t >= 1.0:
-                break
-        return (end_e - e) / (end_t - t) if end_t > t else 0.0
+        return self._eps.rate(self.clock()) if self.playing else 0.0
 
     def _next_stage(self):
         if self._stages is None:
@@ -338,9 +400,7 @@ class Session:
         return _pack({}, arrays)
 
     def _config_dict(self):
-        c = self.lab.config.to_dict()
-        c["points"] = len(c["points"])          # the count; the points travel in frames
-        return c
+        return _config_summary(self.lab.config)
 
     def _frame_metrics(self):
         """Metrics for a frame; while playing, KL and JS are refreshed at most
@@ -369,15 +429,22 @@ class Session:
         header = {"metrics": _finite(self._frame_metrics()), "playing": self.playing, "build": self.build,
                   "static": static, "epochs_per_second": self.epochs_per_second(),
                   "config": self._config_dict(), "options": self.options,
-                  "compute": self.accel.describe(mode=self.options["backend"])}
+                  "compute": self.accel.describe(mode=self.options["backend"]), "notice": self.notice()}
         if self.stage is not None:
             s = self.stage
             header["stage"] = {"net": s.net, "index": s.index, "name": s.name, "description": s.description,
+                               "update": s.update, "updates": s.updates,
                                **{k: v for k, v in s.data.items() if isinstance(v, float)}}
             for k, v in s.data.items():
                 if not isinstance(v, float):
                     arrays["stage_" + k] = v
         return _pack(header, arrays)
+
+
+def _config_summary(config):
+    c = config.to_dict()
+    c["points"] = len(c["points"])          # the count; the points travel in frames
+    return c
 
 
 def _pack(header, arrays):
@@ -388,5 +455,7 @@ def _pack(header, arrays):
         layout.append([name, offset, list(value.shape)])
         offset += value.size
     header["arrays"] = layout
-    buffer = np.concatenate([np.ravel(v).astype(np.float32, copy=False) for v in arrays.values()])
-    return json.dumps(header, allow_nan=False), buffer
+    header["dtype"] = vocabulary.FRAME_DTYPE
+    buffer = np.concatenate([np.ravel(drawable(name, v)).astype(np.float32, copy=False)
+                             for name, v in arrays.items()])
+    return json_text(header), buffer

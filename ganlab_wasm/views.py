@@ -57,9 +57,17 @@ def generator_push(discriminator, loss, fake):
     """For each fake sample, the direction that lowers G's loss fastest:
     minus the gradient of its own loss term with respect to its position."""
     trace = discriminator.trace(fake)
-    d_scores = loss.g_grad(trace[-1]) * F32(len(fake))   # per sample, not averaged
+    # In float64: after a run-away D the scores are finite but large, and their
+    # gradient through D's weights can pass float32's range (the arrows only
+    # need directions and relative lengths, see below).
+    d_scores = loss.g_grad(trace[-1].astype(np.float64)) * len(fake)   # per sample, not averaged
     grad = discriminator.backward(d_scores, weight_grads=False, input_grad=True, trace=trace)
-    return -grad
+    with np.errstate(all="ignore"):
+        grad = np.where(np.isfinite(grad), grad, 0.0)
+        largest = np.max(np.abs(grad)) if grad.size else 0.0
+        if largest > 1e30:                   # keep the directions, in float32's range
+            grad = grad / largest
+    return (-grad).astype(F32)
 
 
 # --- real density contours ---------------------------------------------

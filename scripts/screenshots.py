@@ -8,6 +8,10 @@ index.html and saves:
   default.png        the page as it opens, after the first frame
   ring-trained.png   after picking the ring in the data picker, applying its
                      recommended settings and training ~2,500 epochs at full speed
+and, on a phone-sized viewport (--phone-width x --phone-height, 390 x 844):
+  phone.png          the page as it opens
+  phone-editing.png  the model overview with "edit hyperparameters" on
+  phone-picker.png   the data picker open
 """
 
 import argparse
@@ -60,6 +64,8 @@ def main():
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=800)
+    parser.add_argument("--phone-width", type=int, default=390)
+    parser.add_argument("--phone-height", type=int, default=844)
     args = parser.parse_args()
     build = load_build()
     if build.main([]) != 0:
@@ -96,9 +102,23 @@ def main():
         settle(page)
         page.screenshot(path=args.out / "ring-trained.png")
         state = page.evaluate("ganlab.state()")
+        page.close()
+
+        page, more = open_page(browser, url, args.phone_width, args.phone_height)
+        errors += more
+        settle(page)
+        page.screenshot(path=args.out / "phone.png")
+        page.check("#edit-toggle")
+        settle(page)
+        page.locator(".graph-panel").screenshot(path=args.out / "phone-editing.png")
+        page.uncheck("#edit-toggle")
+        page.evaluate("window.scrollTo(0, 0)")
+        page.click("#picker-button")
+        settle(page)
+        page.screenshot(path=args.out / "phone-picker.png")
         browser.close()
 
-    for name in ("default.png", "ring-trained.png"):
+    for name in ("default.png", "ring-trained.png", "phone.png", "phone-editing.png", "phone-picker.png"):
         print(f"wrote {(args.out / name).relative_to(ROOT)}")
     print(f"ring: epoch {state['epoch']}, KL {state['kl']:.3f}, JS {state['js']:.3f}")
     if errors:

@@ -128,7 +128,8 @@ def site_url(serve_dist) -> str:
 
 def launch(playwright, extra_args=()):
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"no chromium at {CHROMIUM}: `apt-get install chromium`, or set $CHROMIUM",
+        pytest.fail(f"no chromium at {CHROMIUM}: run the tests with scripts/test.sh (it installs "
+                    "Debian's chromium as root), or `sudo apt-get install chromium`, or set $CHROMIUM",
                     pytrace=False)
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                       args=CHROMIUM_ARGS + list(extra_args))
@@ -156,10 +157,27 @@ def webgpu_browser(playwright_session):
     browser.close()
 
 
+class CspBypassingBrowser:
+    """The browser, whose contexts bypass the pages' Content-Security-Policy
+    unless asked for it with new_context(csp=True): Playwright evaluates string
+    predicates (wait_for_function("...")) with eval, which the policy forbids.
+    test_csp.py opens its contexts with the policy on."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, csp=False, **options):
+        options.setdefault("bypass_csp", not csp)
+        return self._browser.new_context(**options)
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture
 def browser(request):
     name = "webgpu_browser" if request.node.get_closest_marker("webgpu") else "plain_browser"
-    return request.getfixturevalue(name)
+    return CspBypassingBrowser(request.getfixturevalue(name))
 
 
 class PageWatch:

@@ -156,6 +156,7 @@ def test_d_step_moves_the_heatmap_and_g_step_moves_the_fake_samples(page, site_u
 
 def test_slow_motion_walks_the_ten_stages_in_order(page, site_url):
     open_app(page, site_url)
+    page.evaluate("ganlab.set({k_d: 1})")                    # one update each: ten stages (k_D = 2: test_new_user)
     stages = page.evaluate("ganlab.schema.stages")
     assert page.is_hidden("#slowmo")
     page.check("#slow-motion")
@@ -210,7 +211,7 @@ def test_hyperparameters_apply_at_once_and_layers_rebuild(page, site_url):
     page.fill("#setting-learning_rate_d", "99")
     page.press("#setting-learning_rate_d", "Enter")
     page.wait_for_function("document.querySelector('#message').dataset.kind === 'error'")
-    assert "learning_rate_d must be between" in message(page)
+    assert "Discriminator learning rate must be between" in message(page)   # the page's label, not learning_rate_d
     assert refreshed(page)["config"]["learning_rate_d"] == 0.1
     page.wait_for_function("document.querySelector('#setting-learning_rate_d').value === '0.1'")
     # layers: new networks, from epoch 0, and the page says so

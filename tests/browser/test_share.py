@@ -73,7 +73,7 @@ HOST_PAGE = """<!doctype html><html><head><link rel="icon" href="favicon.svg"></
 def host_page(page, lab_url, folder, serve_folder, dist):
     """Open a page on another origin (a second localhost server) that embeds lab_url."""
     (folder / "host.html").write_text(HOST_PAGE.format(lab=lab_url))
-    for name in ("embed/host.js", "favicon.svg"):
+    for name in ("embed/host.js", "embed/calls.js", "favicon.svg"):
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes((dist / name).read_bytes())
     host = serve_folder(folder)

@@ -14,7 +14,7 @@ def test_schema_lists_the_ten_stages_in_the_order_slow_motion_walks_them():
     assert [s["name"] for s in listed["d"]] == ["run_g", "run_d", "loss", "gradients", "update"]
     assert [s["index"] for s in listed["g"]] == [1, 2, 3, 4, 5]
     session = Session()
-    session.command(json.dumps({"cmd": "set", "params": {"slow_motion": True}}))
+    session.command(json.dumps({"cmd": "set", "params": {"slow_motion": True, "k_d": 1}}))
     walked = []
     for _ in range(10):
         session.command('{"cmd": "step"}')

@@ -65,7 +65,7 @@ def test_train_command_is_bounded():
 
 def test_slow_motion_steps_walk_the_stages():
     s = Session()
-    run(s, cmd="set", params={"slow_motion": True})
+    run(s, cmd="set", params={"slow_motion": True, "k_d": 1})
     names = []
     for _ in range(10):
         run(s, cmd="step")
@@ -107,3 +107,15 @@ def test_thumbnails_hold_every_preset(name):
     offset, shape = layout[name]
     assert shape == [50, 2]
     assert np.all((buffer[offset:offset + 100] > -0.1) & (buffer[offset:offset + 100] < 1.1))
+
+
+def test_slow_motion_with_k_d_2_walks_both_d_updates_and_the_header_says_which():
+    s = Session()
+    run(s, cmd="set", params={"slow_motion": True, "k_d": 2, "k_g": 1})
+    walked = []
+    for _ in range(15):
+        run(s, cmd="step")
+        stage = json.loads(s.frame()[0])["stage"]
+        walked.append((stage["net"], stage["update"], stage["updates"], stage["index"]))
+    assert walked == [("d", u, 2, i) for u in (1, 2) for i in range(1, 6)] + [("g", 1, 1, i) for i in range(1, 6)]
+    assert (s.lab.epoch, s.lab.gan.d_updates, s.lab.gan.g_updates) == (1, 2, 1)

@@ -98,7 +98,7 @@ def test_step_levels_touch_only_their_network():
 
 
 def test_slow_motion_walks_ten_stages_in_order():
-    lab = Lab()
+    lab = Lab(Config(k_d=1, k_g=1))
     lab.train(3)
     g0, d0 = weights(lab)
     stages = []
@@ -119,6 +119,23 @@ def test_slow_motion_walks_ten_stages_in_order():
     assert stages[8].data["fake_grad"].shape == (150, 2)
     assert not np.array_equal(stages[9].data["fake"], stages[9].data["moved_from"])
     assert lab.epoch == 4
+
+
+def test_slow_motion_makes_k_d_and_k_g_updates_and_says_which():
+    lab = Lab(Config(k_d=2, k_g=3))
+    lab.train(3)
+    d0, g0 = lab.gan.d_updates, lab.gan.g_updates
+    walked = []
+    for stage in lab.slow_motion():
+        walked.append((stage.net, stage.update, stage.updates, stage.index))
+        if stage.net == "g" and stage.index == 1:
+            assert lab.gan.d_updates == d0 + 2, "both D updates come before G's"
+    assert walked == ([("d", u, 2, i) for u in (1, 2) for i in range(1, 6)]
+                      + [("g", u, 3, i) for u in (1, 2, 3) for i in range(1, 6)])
+    assert (lab.gan.d_updates - d0, lab.gan.g_updates - g0, lab.epoch) == (2, 3, 4)
+    only_g = Lab(Config(k_d=0, k_g=1))
+    assert [(s.net, s.index) for s in only_g.slow_motion()] == [("g", i) for i in range(1, 6)]
+    assert only_g.epoch == 1
 
 
 def test_divergence_stops_at_the_last_finite_state_and_can_resume():

@@ -8,8 +8,16 @@
 //   await lab.set({k_d: 5}); await lab.play();
 //   lab.on('state', (state) => ...);
 //
+// The handle's methods are the commands the lab's schema (sent with its
+// 'ready') marks embeddable: play, pause, toggle, step(level), train(epochs),
+// set(settings), reset({new_seed}), recommended(), pretrained(name), state(),
+// and whatever the lab adds; lab.command(name, args) sends one by name and
+// lab.schema is the whole schema.
+//
 // The iframe grows to the lab's height unless connectLab(frame, {autoResize: false}).
-// Loading this module also defines window.ganlabConnect for Python (ganlab_wasm.embed).
+// Loading this module also defines window.ganlabConnect for Python (ganlab_embed).
+
+import { argsFromCall, commandsOf } from './calls.js';
 
 export function connectLab(frame, { autoResize = true } = {}) {
   const origin = new URL(frame.src, location.href).origin;
@@ -53,22 +61,20 @@ export function connectLab(frame, { autoResize = true } = {}) {
 
   const handle = {
     ready,
-    play: () => command('play'),
-    pause: () => command('pause'),
-    toggle: () => command('toggle'),
-    step: (level = 'epoch') => command('step', { level }),
-    train: (epochs) => command('train', { epochs }),
-    set: (params) => command('set', { params }),
-    reset: (options = {}) => command('reset', options),
-    recommended: () => command('recommended'),
-    pretrained: (distribution) => command('pretrained', { distribution }),
-    state: () => command('state'),
+    command,
     on(type, fn) {
       listeners[type].add(fn);
       return () => listeners[type].delete(fn);
     },
   };
-  return ready.then(() => handle);
+  const built = ready.then((info) => {
+    handle.schema = info.schema;
+    handle.version = info.version;
+    for (const spec of commandsOf(info.schema, { where: 'session', embed: true })) {
+      handle[spec.name] ??= (...values) => command(spec.name, argsFromCall(spec, values));
+    }
+  });
+  return built.then(() => handle);
 }
 
 window.ganlabConnect = (frame, options) => connectLab(frame, options);

@@ -45,6 +45,7 @@ function showViews(page, notes) {
 
 async function applyUrlState() {
   const { settings, page, notes } = readState(ganlab.schema, location.hash);
+  notes.push(...parents.notes);
   showViews(page, notes);
   if (notes.length) show('notes', notes.join('; '));
   $('full').href = 'index.html' + writeState(ganlab.schema, settings, { layers: page.layers });
@@ -114,5 +115,5 @@ $('step').addEventListener('click', () => ganlab.step('epoch').catch((error) => 
 // A new fragment (the parent changed the iframe's src) is a new lab: load it.
 window.addEventListener('hashchange', () => location.reload());
 
-const originKey = new URLSearchParams(location.hash.slice(1)).get('origin');
-serveEmbedProtocol(ganlab, { origins: parentOrigins(originKey), restrictToOrigins: Boolean(originKey) });
+const parents = parentOrigins(new URLSearchParams(location.hash.slice(1)).get('origin'));
+serveEmbedProtocol(ganlab, parents);

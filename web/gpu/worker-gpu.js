@@ -1,160 +1,35 @@
-// The worker's side of the GPU path (used by worker/session.js).
+// The worker's GPU, and only the GPU (worker/session.js does every Python call).
 //
-// Starts WebGPU (bridge.js) next to the session and hands Python a bridge whose
-// matmul returns a Promise; Python waits for it with pyodide.ffi.run_sync,
-// which suspends the wasm stack (JavaScript Promise Integration). That only
-// works in a call entered through callPromising, so while the session wants
-// the GPU (its tick status says "promising": true) this module takes over:
-//   - ticks run as `await session.tick.callPromising(ms)`,
-//   - commands and frame requests are entered the same way (so `train` and
-//     the views can use the GPU too),
-//   - and, because the event loop runs while Python is suspended, every page
-//     message that arrives meanwhile is queued and handled, in order, once the
-//     call in flight is done: Python is never re-entered mid-step.
-// While the session does not want the GPU (the default: numpy wins on small
-// models), nothing here is on the path: worker/session.js calls Python
-// synchronously as before, with no promise per tick.
-//
-// No WebGPU, no adapter, no JSPI, or a device lost later: Python is told
-// why, and trains on the CPU with that note in the frame header.
+// Starts WebGPU (bridge.js) and makes the bridge Python uses: its matmul
+// returns a Promise, which Python waits for with pyodide.ffi.run_sync; that
+// suspends the wasm stack (JavaScript Promise Integration), so it works only
+// in a call entered through callPromising, which is why session.js enters
+// Python that way while the session says it wants to (its tick status has
+// "promising": true). No WebGPU, no adapter, no JSPI, or a device lost later:
+// Python is told why, and trains on the CPU with that note in the frame header.
 
 import { Gpu, jspiSupported } from './bridge.js';
 
 const NO_JSPI = 'this browser cannot pause Python for a GPU readback (it lacks JavaScript Promise '
   + 'Integration, in Chrome and Edge 137+)';
 
-export function connectGpu(pyodide, session, { handle, unpack, schedule, sliceMs }) {
-  // Long-lived proxies: callPromising needs the callable itself.
-  const tickCall = session.tick;
-  const commandCall = session.command;
-  const frameCall = session.frame;
-  const jobs = [];
-  let running = false;
-  let tickDue = false;
-  let active = false;     // the session asked for promising calls
-  let gpu = null;
-  let wantsCall = null;   // session.wants_promising, once a GPU is attached
-
-  function wantsPromising() {
-    try {
-      return wantsCall() === true;
-    } catch {
-      return false;
-    }
+/**
+ * Resolves to {gpu, bridge, info} for Session.attach_gpu, or {reason} for
+ * Session.gpu_unavailable. onLost is called when the device is lost later.
+ */
+export async function openGpu(pyodide, { onLost = () => {} } = {}) {
+  if (!jspiSupported) return { reason: NO_JSPI };
+  let gpu;
+  try {
+    gpu = await Gpu.create();
+  } catch (error) {
+    return { reason: error.message };
   }
-
-  async function promisingCommand(data) {
-    try {
-      const reply = JSON.parse(await commandCall.callPromising(JSON.stringify(data.command)));
-      postMessage({ type: 'reply', id: data.id, ...reply });
-    } catch (error) {
-      postMessage({ type: 'reply', id: data.id, ok: false, error: `internal error: ${error.message}` });
-    }
-  }
-
-  async function promisingFrame() {
-    try {
-      const [header, buffer] = unpack(await frameCall.callPromising());
-      postMessage({ type: 'frame', header, buffer }, [buffer]);
-    } catch (error) {
-      postMessage({ type: 'error', message: `internal error: ${error.message}` });
-    }
-  }
-
-  async function promisingTick() {
-    let status;
-    try {
-      status = JSON.parse(await tickCall.callPromising(sliceMs));
-    } catch (error) {
-      session.command('{"cmd": "pause"}');
-      postMessage({ type: 'error', message: `internal error while training: ${error.message}` });
-      return;
-    }
-    active = status.promising === true;
-    if (status.error) postMessage({ type: 'error', message: status.error });
-    if (status.playing) schedule();
-  }
-
-  // One Python call at a time; messages and ticks in the order they came.
-  async function pump() {
-    if (running) return;
-    running = true;
-    try {
-      while (jobs.length || tickDue) {
-        if (jobs.length) {
-          const data = jobs.shift();
-          if (active && data.type === 'command') {
-            await promisingCommand(data);
-            schedule();
-          } else if (active && data.type === 'frame') {
-            await promisingFrame();
-            schedule();
-          } else {
-            handle(data);          // synchronous, as without a GPU
-          }
-        } else {
-          tickDue = false;
-          await promisingTick();
-        }
-      }
-    } finally {
-      running = false;
-    }
-  }
-
-  async function start() {
-    let reason = jspiSupported ? null : NO_JSPI;
-    if (!reason) {
-      try {
-        gpu = await Gpu.create();
-      } catch (error) {
-        reason = error.message;
-      }
-    }
-    while (running) await new Promise((resolve) => setTimeout(resolve, 1));
-    if (gpu) {
-      const heap = () => pyodide._module.HEAPU8;   // fetched per call: the wasm memory can grow
-      const bridge = {
-        matmul: (a, b, out, m, k, n, transA, transB) => gpu.matmulHeap(heap, a, b, out, m, k, n, transA, transB),
-      };
-      const attach = session.attach_gpu;
-      attach(bridge, JSON.stringify(gpu.info));
-      attach.destroy();
-      wantsCall = session.wants_promising;
-      gpu.onlost = () => schedule();
-      self.ganlabGpu = gpu;        // a handle for tests and the console
-    } else {
-      const unavailable = session.gpu_unavailable;
-      unavailable(reason);
-      unavailable.destroy();
-    }
-    schedule();
-  }
-  start().catch((error) => console.warn('GPU start-up failed:', error));
-
-  return {
-    /** True while the GPU path runs the Python calls (the caller must not). */
-    owns: () => active || running,
-    /** A tick was scheduled while the GPU path owns the calls. */
-    requestTick() {
-      tickDue = true;
-      pump();
-    },
-    /** Read a synchronous tick's status: does the session want promising calls? */
-    note(status) {
-      active = status.promising === true;
-    },
-    /** Take a page message if the GPU path owns the calls now; false if not. */
-    intercept(data) {
-      if (!active && !running) {
-        // After a setting changed (say backend: 'gpu') no tick may have run yet: ask.
-        if (!gpu || (data.type !== 'command' && data.type !== 'frame')) return false;
-        active = wantsPromising();
-        if (!active) return false;
-      }
-      jobs.push(data);
-      pump();
-      return true;
-    },
+  const heap = () => pyodide._module.HEAPU8;   // fetched per call: the wasm memory can grow
+  const bridge = {
+    matmul: (a, b, out, m, k, n, transA, transB) => gpu.matmulHeap(heap, a, b, out, m, k, n, transA, transB),
   };
+  gpu.onlost = onLost;
+  self.ganlabGpu = gpu;        // a handle for tests and the console
+  return { gpu, bridge, info: JSON.stringify(gpu.info) };
 }

@@ -22,7 +22,7 @@ import { createDrawing } from '../ui/drawing.js';
 import { createMetrics } from '../ui/metrics.js';
 import { createSlowMotion, stageCollector } from '../ui/slowmo.js';
 import { attachKeyboard } from '../ui/keyboard.js';
-import { distributionLabel } from '../ui/labels.js';
+import { distributionLabel, readableMessage } from '../ui/labels.js';
 import { createPageState } from './page-state.js';
 import { createSharePanel, hideControls } from './share-panel.js';
 import { exportCsv, exportPng, saveExperiment, wireLoading } from './files.js';
@@ -31,7 +31,7 @@ import { registerServiceWorker } from './offline.js';
 const client = new LabClient();
 const api = createApi(client);
 window.ganlab = api;
-const messages = createMessages($('#message'));
+const messages = createMessages($('#message'), { readable: readableMessage });
 const lab = $('#lab');
 
 // --- what can be built before Python is up (Bokeh is already loaded) -------
@@ -85,6 +85,7 @@ const app = {
   ready: api.ready.then(buildControls).then(restoreFromUrl),
   layers: () => layered.layers(),
   setLayers: (changes) => layered.setLayers(changes),
+  onLayersChange: (listener) => layered.onLayersChange(listener),
   /** Hide exactly these controls (by data-control name), as a teacher's link does. */
   hideControls: (names) => hideControls(names),
   graph,
@@ -124,9 +125,20 @@ function buildControls() {
   });
   thumbnails();
 
+  // The worker's notice that an epoch takes over a second (Session.notice): shown
+  // while it holds, taken away when the settings are fast again.
+  let notice = null;
+  function showNotice(text) {
+    if (text === notice) return;
+    if (text) messages.note(text, { persist: true });
+    else if ($('#message').textContent === notice) messages.clear();
+    notice = text;
+  }
+
   function onFrame(frame) {
     lastFrame = frame;
     const h = frame.header;
+    showNotice(h.notice ?? null);
     const heat = frame.arrays.heatmap.data;
     const heatRGBA = heatmapRGBA(heat, heatBuffers.next(heat.length));   // shared by the layered view and the graph
     topbar.update(h);
@@ -154,6 +166,10 @@ function wireFiles() {
   const report = ({ ok, message }) => (ok ? messages.note(message) : messages.error(message));
   const loadInput = $('#load-experiment');
   wireLoading(api, { input: loadInput, target: lab, report });
+  $('#load').addEventListener('click', () => {
+    messages.clearError();
+    loadInput.click();
+  });
   $('#save-experiment').addEventListener('click', () => {
     messages.clearError();
     messages.guard(saveExperiment(api));
@@ -166,7 +182,9 @@ function wireFiles() {
     }));
     exportCsv(rows, `ganlab-metrics-${api.state().config.distribution}.csv`);
   });
-  for (const control of [loadInput, $('#save-experiment'), $('#export-png'), $('#export-csv')]) control.disabled = false;
+  for (const control of [loadInput, $('#load'), $('#save-experiment'), $('#export-png'), $('#export-csv')]) {
+    control.disabled = false;
+  }
 }
 
 // --- the URL: read once the controls exist, then kept in step -----------------

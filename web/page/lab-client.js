@@ -6,12 +6,25 @@
 //
 // Events (EventTarget): 'progress' {stage, fraction, message}, 'ready' {version,
 // bootMs, schema, state}, 'frame' {frame}, 'error' {message}, 'fatal' {message}.
+//
+// A worker that dies or hangs (self.close(), terminate(), a handler stuck in a
+// loop) sends no more heartbeats: after HUNG_MS of silence the client ends it,
+// rejects every pending promise and reports 'fatal' (the page offers Restart).
+
+import { checkFrameLayout } from './frame-layout.js';
 
 export class LabError extends Error {}
 
-export function decodeFrame(headerText, buffer) {
+export const MAX_LOAD_BYTES = 20 * 1024 * 1024;   // the file picker's cap, for ganlab.load too
+const HUNG_MS = 3000;             // silence after which the worker is taken for dead (it beats every 500 ms)
+const WATCH_MS = 250;
+const FRAME_RETRY_MS = 500;       // after a frame failed, wait this long before asking again
+
+/** {header, arrays}; a frame (not thumbnails) is checked against the schema's layout first. */
+export function decodeFrame(headerText, buffer, { isFrame = false } = {}) {
   const header = JSON.parse(headerText);
   const all = new Float32Array(buffer);
+  if (isFrame) checkFrameLayout(header, all.length);
   const arrays = {};
   for (const [name, offset, shape] of header.arrays) {
     const size = shape.reduce((a, b) => a * b, 1);
@@ -36,6 +49,10 @@ export class LabClient extends EventTarget {
     this.framesEnabled = true;  // benchmarks switch frames off to time training alone
     this.framesReceived = 0;
     this.firstFrameAt = null;   // performance.now() of the first frame
+    this.lastHeard = 0;         // performance.now() of the worker's last message
+    this.frameRetryAt = 0;
+    this.lastFrameError = null;
+    this._watchdog = null;
   }
 
   // `ready` exists from construction, so pages can wire themselves up before
@@ -67,10 +84,18 @@ export class LabClient extends EventTarget {
   }
 
   stop() {
+    this._end('the lab was restarted');
+  }
+
+  // The worker is gone (or going): stop it, stop pacing and watching, and
+  // reject whatever waited for it.
+  _end(reason) {
     this.running = false;
     this.info = null;            // no frame requests until the next worker says it is ready
+    clearInterval(this._watchdog);
+    this._watchdog = null;
     this.worker?.terminate();
-    for (const { reject } of this.pending.values()) reject(new LabError('the lab was restarted'));
+    for (const { reject } of this.pending.values()) reject(new LabError(reason));
     this.pending.clear();
     this.frameInFlight = false;
     this.paceMissed = false;
@@ -78,9 +103,26 @@ export class LabClient extends EventTarget {
   }
 
   _fail(message) {
-    this.running = false;
+    this._end(`the lab stopped: ${message}`);
     this._rejectReady?.(new LabError(message));
     this._emit('fatal', { message });
+  }
+
+  // Heartbeats (see the top of this file). If this page itself was too busy
+  // to look (a long script on the main thread), the worker's messages may be
+  // waiting in the queue: start counting again rather than blame the worker.
+  _watch() {
+    let lastLook = performance.now();
+    this.lastHeard = lastLook;
+    clearInterval(this._watchdog);
+    this._watchdog = setInterval(() => {
+      const now = performance.now();
+      if (now - lastLook > 4 * WATCH_MS) this.lastHeard = Math.max(this.lastHeard, now);
+      lastLook = now;
+      if (this.running && this.info && now - this.lastHeard > HUNG_MS) {
+        this._fail('the worker stopped responding (it may have run out of memory, or hit a bug)');
+      }
+    }, WATCH_MS);
   }
 
   _emit(type, detail) {
@@ -88,7 +130,10 @@ export class LabClient extends EventTarget {
   }
 
   _receive(data) {
+    this.lastHeard = performance.now();
     switch (data.type) {
+      case 'alive':
+        break;
       case 'progress':
         this._emit('progress', data);
         break;
@@ -97,6 +142,7 @@ export class LabClient extends EventTarget {
         break;
       case 'ready':
         this.info = data;
+        this._watch();
         this._resolveReady(data);
         this._emit('ready', data);
         break;
@@ -111,9 +157,24 @@ export class LabClient extends EventTarget {
       }
       case 'frame':
         this.frameInFlight = false;
+        if (data.error) {
+          // No frame this time: ask again a little later, and say so once.
+          this.wantFrame = true;
+          this.frameRetryAt = performance.now() + FRAME_RETRY_MS;
+          if (data.error !== this.lastFrameError) this._emit('error', { message: data.error });
+          this.lastFrameError = data.error;
+          break;
+        }
+        this.lastFrameError = null;
         this.framesReceived++;
         this.firstFrameAt ??= performance.now();
-        this.lastFrame = decodeFrame(data.header, data.buffer);
+        try {
+          this.lastFrame = decodeFrame(data.header, data.buffer, { isFrame: true });
+        } catch (error) {
+          console.error(`this page cannot read the worker's frames: ${error.message}`);
+          this._emit('error', { message: `this page cannot read the lab's frames (${error.message}); reload it` });
+          break;
+        }
         // The frame came back after a display frame went by without a request:
         // ask again now (the worker makes it while this one is drawn) rather
         // than on the next display frame, so a round trip a little longer than
@@ -142,7 +203,8 @@ export class LabClient extends EventTarget {
 
   _requestFrame() {
     const playing = this.lastFrame?.header.playing;
-    if (this.info && this.framesEnabled && !this.frameInFlight && (this.wantFrame || playing)) {
+    if (this.info && this.framesEnabled && !this.frameInFlight && (this.wantFrame || playing)
+        && performance.now() >= this.frameRetryAt) {
       this.frameInFlight = true;
       this.wantFrame = false;
       this.worker.postMessage({ type: 'frame' });
@@ -160,7 +222,7 @@ export class LabClient extends EventTarget {
   /** Send a command ({cmd, ...args}); resolves with the reply, rejects with LabError. */
   async command(cmd, args = {}) {
     await this.ready;
-    return this._request({ type: 'command', command: { cmd, ...args } });
+    return this._request({ type: 'command', command: { ...args, cmd } });   // args cannot rename the command
   }
 
   /** Samples of every preset distribution: {name: {data (Float32Array), shape}}. */
@@ -184,6 +246,10 @@ export class LabClient extends EventTarget {
 
   async load(bytes) {
     await this.ready;
+    const size = bytes?.byteLength ?? bytes?.length ?? 0;
+    if (size > MAX_LOAD_BYTES) {
+      throw new LabError(`this file is too large to be a saved experiment (more than ${MAX_LOAD_BYTES >> 20} MB)`);
+    }
     const copy = new Uint8Array(bytes).slice();
     return this._request({ type: 'load', bytes: copy.buffer }, [copy.buffer]);
   }

@@ -13,6 +13,7 @@ client.start().catch(() => {});
 const ganlab = createApi(client);
 window.ganlab = ganlab;
 const plot = simplePlot($('plot'));
+let shownNotice = null;
 
 client.addEventListener('progress', ({ detail }) => {
   $('progress').value = detail.fraction;
@@ -36,6 +37,8 @@ client.addEventListener('frame', ({ detail: { frame } }) => {
   $('eps').textContent = Math.round(h.epochs_per_second);
   $('kl').textContent = h.metrics.kl == null ? '–' : h.metrics.kl.toFixed(3);
   $('play').textContent = h.playing ? 'Pause' : 'Play';
+  if (h.notice && h.notice !== shownNotice) $('message').textContent = h.notice;   // an epoch takes over a second
+  shownNotice = h.notice;
   plot.draw(frame);
 });
 ganlab.ready.then(() => {

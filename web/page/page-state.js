@@ -33,10 +33,17 @@ export function createPageState({ api, app, schema, messages }) {
     return writeState(schema, settings, { layers: layersForUrl(), hide, autoplay: page.autoplay });
   }
 
-  function update() {
+  /** Write the URL: debounced while frames stream in; `now` for a person's
+   *  change, so the address bar shows it at once (also while paused). */
+  function update({ now = false } = {}) {
     if (!restored || !api.state().config) return;
     lastWrite = performance.now();
-    write(fragment());
+    const next = fragment();
+    write(next);           // also replaces any older write still waiting
+    if (now) {
+      const url = location.pathname + location.search + next;
+      if (url !== location.pathname + location.search + location.hash) history.replaceState(null, '', url);
+    }
   }
 
   /** Apply the URL's settings, layers and hidden controls; notes are shown as text. */
@@ -73,7 +80,7 @@ export function createPageState({ api, app, schema, messages }) {
       update();
     }, wait);
   });
-  document.querySelector('#layers')?.addEventListener('change', update);
+  app.onLayersChange(() => update({ now: true }));
   // A link pasted over this one changes only the fragment, which does not load
   // the page again; start afresh from it (replaceState fires no hashchange).
   window.addEventListener('hashchange', () => location.reload());
@@ -91,11 +98,11 @@ export function createPageState({ api, app, schema, messages }) {
     setHidden(names) {
       page.hide = [...names];
       app.hideControls(page.hide);
-      update();
+      update({ now: true });
     },
     setAutoplay(on) {
       page.autoplay = Boolean(on);
-      update();
+      update({ now: true });
     },
     get hidden() {
       return [...page.hide];

@@ -1,8 +1,11 @@
-// The page's state in the URL fragment, derived from the schema the worker
-// sends (the Python Config fields and the session options), so no setting is
-// spelled out twice. Reading is defensive: a value of the wrong type is
-// ignored, a number out of range is clamped, an unknown key is ignored, and
-// each of these leaves a note for the page to show as plain text.
+// The page's state in the URL fragment, derived from the schema (the Python
+// Config fields, the session options and the rules between them: schema.js, or
+// the one the worker sends), so no setting is spelled out twice. Reading is
+// defensive: a value of the wrong type is ignored, a number out of range is
+// clamped, an unknown key is ignored, settings that together break a rule
+// (k_d=0&k_g=0) are dropped, and each of these leaves a note for the page to
+// show as plain text. Nothing from the URL is written onto an object with a
+// prototype ('__proto__', 'constructor' are unknown keys like any other).
 //
 //   const state = readState(schema, location.hash)
 //     -> {settings: {name: value}, page: {layers, hide, autoplay, embed, views, origin}, notes: [..]}
@@ -12,16 +15,19 @@
 // 1/255: finer than the jitter the drawn distribution adds anyway).
 
 const MAX_VALUE_LENGTH = 12000;
+const MAX_NOTES = 10;          // names listed in one note: 10,000 bad keys make a short note
+const MAX_ALL_NOTES = 20;
+const LIST_ENTRY = /^[a-z_0-9-]{1,40}$/;
 
 // Keys that belong to the page rather than to the run.
-export const PAGE_KEYS = {
+export const PAGE_KEYS = Object.assign(Object.create(null), {
   layers: 'list',     // visible layers of the layered view
   hide: 'list',       // controls a teacher hid (data-control names)
   views: 'list',      // which views an embedded lab shows
   autoplay: 'bool',
   embed: 'bool',
-  origin: 'text',     // the parent page's origin, for an embedded lab's messages
-};
+  origin: 'text',     // the parent page's origin(s), for an embedded lab's messages
+});
 
 export function encodePoints(points) {
   const bytes = new Uint8Array(points.length * 2);
@@ -95,22 +101,51 @@ function fieldsOf(schema) {
   return [...schema.config, ...schema.options];
 }
 
+/** notes, with at most MAX_NOTES of each kind: the rest counted. */
+function capped(items, say) {
+  if (!items.length) return [];
+  const shown = items.slice(0, MAX_NOTES).map(describe).join(', ');
+  return [say(shown) + (items.length > MAX_NOTES ? ` and ${items.length - MAX_NOTES} more` : '')];
+}
+
+function readList(key, raw, notes) {
+  const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const junk = entries.filter((s) => !LIST_ENTRY.test(s));
+  notes.push(...capped(junk, (shown) => `ignored ${key} entries that are not names: ${shown}`));
+  return entries.filter((s) => LIST_ENTRY.test(s));
+}
+
+/** Drop the settings that together break one of the schema's rules (and say so). */
+function applyRules(schema, settings, notes) {
+  const defaults = Object.fromEntries(fieldsOf(schema).map((f) => [f.name, f.default]));
+  for (const rule of schema.rules ?? []) {
+    const values = rule.keys.map((key) => (key in settings ? settings[key] : defaults[key]));
+    if (rule.kind === 'not_all_zero' && values.every((v) => v === 0)) {
+      const given = rule.keys.filter((key) => key in settings);
+      notes.push(`ignored ${given.map((k) => `${k}=${settings[k]}`).join(', ')}: ${rule.message}`);
+      for (const key of given) delete settings[key];
+    }
+  }
+}
+
 export function readState(schema, hash) {
-  const settings = {};
-  const page = { layers: null, hide: [], views: null, autoplay: false, embed: false, origin: null };
+  const settings = Object.create(null);
+  const page = Object.assign(Object.create(null),
+    { layers: null, hide: [], views: null, autoplay: false, embed: false, origin: null });
   const notes = [];
+  const unknown = [];
   const byName = new Map(fieldsOf(schema).map((f) => [f.name, f]));
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   for (const [key, raw] of params) {
     if (raw.length > MAX_VALUE_LENGTH) {
-      notes.push(`ignored ${key}: its value is too long`);
+      notes.push(`ignored ${describe(key)}: its value is too long`);
     } else if (byName.has(key)) {
       const [value, note] = checkValue(byName.get(key), raw);
       if (note) notes.push(note);
       if (value !== undefined) settings[key] = value;
-    } else if (key in PAGE_KEYS) {
+    } else if (Object.hasOwn(PAGE_KEYS, key)) {
       const kind = PAGE_KEYS[key];
-      if (kind === 'list') page[key] = raw.split(',').map((s) => s.trim()).filter((s) => /^[a-z_0-9-]{1,40}$/.test(s));
+      if (kind === 'list') page[key] = readList(key, raw, notes);
       else if (kind === 'text') page[key] = raw.slice(0, 200);
       else {
         const [value, note] = checkValue({ name: key, kind: 'bool' }, raw === '' ? '1' : raw);
@@ -118,15 +153,20 @@ export function readState(schema, hash) {
         if (value !== undefined) page[key] = value;
       }
     } else {
-      notes.push(`ignored unknown setting ${describe(key)}`);
+      unknown.push(key);
     }
   }
+  notes.push(...capped(unknown, (shown) => `ignored unknown setting${unknown.length > 1 ? 's' : ''} ${shown}`));
   if (settings.distribution === 'drawn' && !(settings.points?.length >= minPoints(schema))) {
     notes.push(`ignored distribution=drawn: it needs at least ${minPoints(schema)} points`);
     delete settings.distribution;
     delete settings.points;
   }
   if (settings.points && (settings.distribution ?? 'drawn') !== 'drawn') delete settings.points;
+  applyRules(schema, settings, notes);
+  if (notes.length > MAX_ALL_NOTES) {
+    notes.splice(MAX_ALL_NOTES, notes.length, `and ${notes.length - MAX_ALL_NOTES} more notes`);
+  }
   return { settings, page, notes };
 }
 

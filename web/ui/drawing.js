@@ -15,6 +15,7 @@ export function createDrawing({ surface, bar, layered, api, messages, schema, on
   let active = false;
   let brushing = false;
   let last = null;
+  let tooFew = null;       // the "draw at least N points" error, while it is shown
 
   const count = el('span', { class: 'draw-count' });
   const done = el('button', { type: 'button', id: 'draw-done', class: 'primary', text: 'Train on these points' });
@@ -44,6 +45,10 @@ export function createDrawing({ surface, bar, layered, api, messages, schema, on
     if (!force && last && Math.hypot(point[0] - last[0], point[1] - last[1]) < SPACING) return;
     points.push(point);
     last = point;
+    if (tooFew && points.length >= minPoints) {
+      messages.clearError(tooFew);
+      tooFew = null;
+    }
     redraw();
   }
 
@@ -73,8 +78,9 @@ export function createDrawing({ surface, bar, layered, api, messages, schema, on
 
   done.addEventListener('click', async () => {
     if (points.length < minPoints) {
-      messages.error(`Draw at least ${minPoints} points to train on: there ${points.length === 1 ? 'is' : 'are'} ` +
-        `${points.length} so far. Nothing was changed.`);
+      tooFew = `Draw at least ${minPoints} points to train on: there ${points.length === 1 ? 'is' : 'are'} ` +
+        `${points.length} so far. Nothing was changed.`;
+      messages.error(tooFew);
       return;
     }
     const reply = await messages.guard(api.set({ distribution: 'drawn', points: quantizePoints(points) }));

@@ -45,7 +45,9 @@ function read(spec, input) {
 export function createEditor({ graph, schema, api, messages, toggle }) {
   const inputs = {};
   for (const [slot, card] of Object.entries(CARDS)) {
-    const box = el('div', { class: 'card', role: 'group', 'aria-label': `${card.title} settings` });
+    // the title shows only where the cards leave their nodes (style.css: a narrow graph)
+    const box = el('div', { class: 'card', role: 'group', 'aria-label': `${card.title} settings` },
+      el('h4', { class: 'card-title', 'aria-hidden': 'true', text: card.title }));
     for (const name of card.settings) {
       const spec = field(schema, name);
       const input = control(spec);

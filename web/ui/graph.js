@@ -9,14 +9,15 @@ import { el } from './dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-// node name -> [label, kind]; 'box' nodes are the two networks.
+// node name -> [label, kind]; 'box' nodes are the two networks. The soft
+// hyphens (\u00ad) are where a narrow layout may break a long word.
 const NODES = {
   noise: ['Random noise', 'small'],
   generator: ['Generator', 'box'],
   fake: ['Fake samples', 'small'],
   real: ['Real samples', 'small'],
-  discriminator: ['Discriminator', 'box'],
-  predictions: ['Predictions', 'small'],
+  discriminator: ['Discrim\u00adinator', 'box'],
+  predictions: ['Predic\u00adtions', 'small'],
   d_loss: ['D loss', 'loss'],
   g_loss: ['G loss', 'loss'],
   gradients: ['Gradients for G', 'small'],

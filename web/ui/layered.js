@@ -126,13 +126,17 @@ export function createLayered({ plotElement, togglesElement, legendElement, nois
       ? 'Drawing: click or touch and drag on the square to add real data points.'
       : on.length ? `${on.join(' · ')}.` : 'Every layer is off: switch some on above.';
   }
+  const layerListeners = [];
   function setLayers(changes) {
-    for (const [name, on] of Object.entries(changes)) {
+    for (const name of Object.keys(changes)) {
       if (!(name in visible)) throw new Error(`unknown layer ${name}; layers are ${Object.keys(visible).join(', ')}`);
+    }
+    for (const [name, on] of Object.entries(changes)) {
       visible[name] = Boolean(on);
       boxes[name].checked = visible[name];
     }
     apply();
+    for (const listener of layerListeners) listener({ ...visible });
   }
   apply();
 
@@ -250,6 +254,8 @@ export function createLayered({ plotElement, togglesElement, legendElement, nois
     },
     layers: () => ({ ...visible }),
     setLayers,
+    /** listener({name: on}) after every change of the visible layers. */
+    onLayersChange: (listener) => layerListeners.push(listener),
     enable() {
       for (const box of Object.values(boxes)) box.disabled = false;
     },

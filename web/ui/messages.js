@@ -4,11 +4,12 @@
 
 const NOTE_MS = 6000;
 
-export function createMessages(element) {
+// `readable` turns a message into the page's words (labels.js: readableMessage).
+export function createMessages(element, { readable = (text) => text } = {}) {
   let timer = null;
   function show(text, kind, persist = false) {
     clearTimeout(timer);
-    element.textContent = text;
+    element.textContent = readable(text);
     element.dataset.kind = kind;
     element.setAttribute('role', kind === 'error' ? 'alert' : 'status');
     if (kind === 'note' && !persist) timer = setTimeout(clear, NOTE_MS);
@@ -23,9 +24,10 @@ export function createMessages(element) {
     note: (text, { persist = false } = {}) => show(text, 'note', persist),
     error: (text) => show(text, 'error'),
     clear,
-    /** Clear an old error when the person does something new. */
-    clearError() {
-      if (element.dataset.kind === 'error') clear();
+    /** Clear an old error when the person does something new (only this
+     *  error's text, when given: a module taking back what it said). */
+    clearError(text) {
+      if (element.dataset.kind === 'error' && (text === undefined || element.textContent === readable(text))) clear();
     },
     /** Wrap a promise: show its rejection as an error; resolves to undefined then. */
     guard(promise) {

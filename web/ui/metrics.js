@@ -12,17 +12,17 @@ import { BoundedHistory } from './history.js';
 
 const REDRAW_MS = 400;
 const CHARTS = [
-  { id: 'losses', title: 'Losses', lines: [
+  { id: 'losses', title: 'Losses', yLabel: 'loss', lines: [
     { name: 'd_loss', label: 'D loss', color: COLORS.discriminator },
     { name: 'g_loss', label: 'G loss', color: COLORS.fake },
   ] },
-  { id: 'divergence', title: 'Divergence from the real data (nats)',
+  { id: 'divergence', title: 'Divergence from the real data (nats)', yLabel: 'divergence (nats)',
     note: 'On a 20 × 20 grid. A perfect generator scores KL 0.02–0.04; both saturate when the fakes are far off.',
     lines: [
       { name: 'kl', label: 'KL divergence', color: '#444444' },
       { name: 'js', label: 'JS divergence', color: '#444444', dash: 'dashed' },
     ] },
-  { id: 'distance', title: 'Distance from the real data (canvas widths)',
+  { id: 'distance', title: 'Distance from the real data (canvas widths)', yLabel: 'distance (canvas widths)',
     note: 'How far the fake samples must move, on average, to match the real ones. A perfect generator scores about 0.005.',
     modes: true,
     lines: [
@@ -36,6 +36,7 @@ export function createMetrics(container, { capacity = 1000 } = {}) {
   const values = {};
   const sources = [];
   const views = [];
+  const figures = [];
   let lastRedraw = 0;
   let dirty = false;
   let modes = null;
@@ -62,14 +63,21 @@ export function createMetrics(container, { capacity = 1000 } = {}) {
     const x_range = new Bokeh.Range1d({ start: 0, end: 1 });
     const y_range = new Bokeh.Range1d({ start: 0, end: 1 });
     const fig = Bokeh.Plotting.figure({
-      height: 150, width: 300, sizing_mode: 'stretch_width', tools: '', toolbar_location: null, x_range, y_range,
+      height: 170, width: 300, sizing_mode: 'stretch_width', tools: '', toolbar_location: null, x_range, y_range,
       min_border_left: 36, min_border_right: 8, min_border_top: 6, min_border_bottom: 22,
-      outline_line_color: null, x_axis_label: null,
+      outline_line_color: null, x_axis_label: 'epoch', y_axis_label: chart.yLabel,
     });
+    figures.push(fig);
     fig.xaxis.axis_line_color = '#aaa';
     fig.yaxis.axis_line_color = '#aaa';
     fig.xaxis.major_label_text_font_size = '10px';
     fig.yaxis.major_label_text_font_size = '10px';
+    for (const axis of fig.axes) {
+      axis.axis_label_text_font_size = '11px';
+      axis.axis_label_text_font_style = 'normal';
+      axis.axis_label_text_color = '#555';
+      axis.axis_label_standoff = 4;
+    }
     fig.xaxis.minor_tick_line_color = null;
     fig.yaxis.minor_tick_line_color = null;
     for (const axis of fig.axes) axis.ticker.desired_num_ticks = 4;
@@ -111,6 +119,8 @@ export function createMetrics(container, { capacity = 1000 } = {}) {
   return {
     history,
     views,
+    /** The Bokeh figures, losses first (tests read their axes). */
+    figures,
     /** Called with every frame's header. */
     update(header) {
       const m = header.metrics;

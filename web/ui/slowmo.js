@@ -3,7 +3,10 @@
 // marked, a sentence about what happens in it, the parts of the model graph
 // that take part lit up, and the stage length (stage_ms, from the schema).
 // The stages, their order and their descriptions come from the core
-// (ganlab.schema.stages); each frame's header says which one is current.
+// (ganlab.schema.stages); each frame's header says which one is current and
+// which of the epoch's k_D (or k_G) updates it belongs to: slow motion walks
+// every update an epoch makes, so k_D = 2 shows the discriminator's five
+// stages twice before the generator's.
 
 import { el, fmt, setText } from './dom.js';
 import { edgeName } from './graph.js';
@@ -67,6 +70,7 @@ export function stageCollector() {
 
 export function createSlowMotion(panel, { schema, api, messages, graph }) {
   const items = {};
+  const counts = {};       // "× 2" beside a list: the updates of that network in one epoch
   const lists = Object.entries(NETS).map(([net, title]) => {
     const list = el('ol', { class: `stages ${net}`, 'aria-label': title });
     for (const stage of schema.stages[net]) {
@@ -74,9 +78,11 @@ export function createSlowMotion(panel, { schema, api, messages, graph }) {
       items[key] = el('li', { dataset: { stage: key }, title: stage.description, text: stageTitle(stage.name) });
       list.append(items[key]);
     }
-    return el('div', { class: `stage-list ${net}` }, el('h3', { text: title }), list);
+    counts[net] = el('span', { class: 'stage-count' });
+    return el('div', { class: `stage-list ${net}` }, el('h3', {}, title, counts[net]), list);
   });
   const text = el('p', { class: 'stage-text', id: 'stage-text', 'aria-live': 'polite' });
+  const summary = el('span', { id: 'slowmo-summary', text: 'one epoch, stage by stage' });
   const detail = el('p', { class: 'stage-detail' });
   const next = el('button', { type: 'button', id: 'next-stage', class: 'primary', text: 'Next stage',
     title: 'Walk one stage (pauses)' });
@@ -85,8 +91,7 @@ export function createSlowMotion(panel, { schema, api, messages, graph }) {
     value: spec.default, 'aria-label': 'Time per stage' });
   const lengthText = el('output', { for: 'stage-ms' });
   panel.append(
-    el('div', { class: 'slowmo-head' }, el('h3', { text: 'Slow motion' }),
-      el('span', { text: 'one epoch, stage by stage' })),
+    el('div', { class: 'slowmo-head' }, el('h3', { text: 'Slow motion' }), summary),
     el('div', { class: 'stage-lists' }, ...lists), text, detail,
     el('div', { class: 'slowmo-controls' }, next,
       el('label', { class: 'stage-length', dataset: { control: 'stage_ms' } }, el('span', { text: 'time per stage' }),
@@ -101,6 +106,12 @@ export function createSlowMotion(panel, { schema, api, messages, graph }) {
   length.addEventListener('input', () => showLength(Number(length.value)));
   length.addEventListener('change', () => messages.guard(api.set({ stage_ms: Number(length.value) })));
   showLength(spec.default);
+
+  const updates = (k, who) => `${k} ${who} update${k === 1 ? '' : 's'}`;
+  function showCounts({ k_d: kD, k_g: kG }) {
+    setText(summary, `one epoch: ${updates(kD, 'discriminator')}, then ${updates(kG, 'generator')}, stage by stage`);
+    for (const [net, k] of [['d', kD], ['g', kG]]) setText(counts[net], k === 1 ? '' : k === 0 ? ' (none)' : ` × ${k}`);
+  }
 
   let current = null;
   let wasOn = false;
@@ -118,14 +129,17 @@ export function createSlowMotion(panel, { schema, api, messages, graph }) {
         graph.layout();
       }
       if (!on) return;
+      showCounts(header.config);
       if (document.activeElement !== length && Number(length.value) !== header.options.stage_ms) {
         length.value = header.options.stage_ms;
         showLength(header.options.stage_ms);
       }
       const stage = header.stage;
+      // the key names the update too, so the second D update's stages count as new
       const key = stage ? `${stage.net}${stage.index}` : null;
-      if (key === current) return;
-      current = key;
+      const updateKey = stage ? `${key}.${stage.update}` : null;
+      if (updateKey === current) return;
+      current = updateKey;
       panel.dataset.current = key ?? '';
       for (const [k, item] of Object.entries(items)) {
         item.classList.toggle('current', k === key);
@@ -137,7 +151,8 @@ export function createSlowMotion(panel, { schema, api, messages, graph }) {
         graph.highlight(null);
         return;
       }
-      setText(text, `${NETS[stage.net]}, stage ${stage.index} of 5: ${stage.description}`);
+      const which = stage.updates > 1 ? ` ${stage.update} of ${stage.updates}` : '';
+      setText(text, `${NETS[stage.net]}${which}, stage ${stage.index} of 5: ${stage.description}`);
       setText(detail, numbers(stage));
       graph.highlight(partsOf(stage));
     },

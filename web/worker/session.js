@@ -11,29 +11,78 @@
 //                                                  samples of every preset, packed like a frame
 //   {type: 'stats', id}                           reply: {type: 'reply', id, ok, wasmHeapBytes,
 //                                                  pythonObjects, jsHeapBytes} (for leak checks)
+//   A frame that could not be made comes back as {type: 'frame', error}, so the
+//   page's one-frame-in-flight pacing never waits for a frame that will not come.
 // Worker -> page, unasked:
 //   {type: 'ready', version, bootMs, schema, state}
 //   {type: 'error', message}                      training stopped (e.g. diverged)
+//   {type: 'alive'}                               every HEARTBEAT_MS: the page's
+//                                                  watchdog (lab-client.js) notices a
+//                                                  worker that died or hangs
 //
-// Training runs in slices of SLICE_MS scheduled through one MessageChannel, so
-// page messages are handled between slices (pause acts within one slice), and
-// no timer clamping or per-yield allocation slows the loop down.
+// One way into Python: every call goes through one queue, one at a time, in
+// the order the messages came, and is entered synchronously, or through
+// callPromising while the session wants the GPU (its products then await
+// WebGPU readbacks, and messages that arrive meanwhile wait their turn: Python
+// is never re-entered mid-step). Training runs in slices of SLICE_MS
+// scheduled through one MessageChannel, so page messages are handled between
+// slices (pause acts within one slice), with no timer clamping.
 
-import { connectGpu } from '../gpu/worker-gpu.js';
+// A long epoch is cut after any matrix product (see Lab.train_until), and
+// `train` (and a long `step`) run in those slices too: their reply is sent when
+// they finish, or when a pause or another command ends them early.
+//
+// Errors: a message for the page is always plain words; a Python traceback
+// (a reply's "details", or an exception escaping Python) goes to the console.
+
+import { openGpu } from '../gpu/worker-gpu.js';
+import { internalError } from './errors.js';
 
 const SLICE_MS = 12;
+const HEARTBEAT_MS = 500;
 
 export function runSession(pyodide, boot) {
   const module = pyodide.pyimport('ganlab_wasm.session');
   const session = module.Session();
   module.destroy();
+  session.defer_train = true;   // train and long steps run in slices (see the top of this file)
+  let trainId = null;           // the id of the train command running in slices
+  // Long-lived callables: callPromising needs the callable itself.
+  const py = {
+    tick: session.tick, command: session.command, frame: session.frame, thumbnails: session.thumbnails,
+    save: session.save_bytes, load: session.load_bytes, trainReply: session.train_reply,
+  };
+  let promising = false;     // enter Python through callPromising (the session wants the GPU)
+  let gpuAttached = false;
+
+  const call = (fn, ...args) => (promising ? fn.callPromising(...args) : fn(...args));
+
+  // --- the queue -----------------------------------------------------------
+  const jobs = [];
+  let running = false;
+  async function pump() {
+    if (running) return;
+    running = true;
+    try {
+      while (jobs.length) {
+        try {
+          await jobs.shift()();
+        } catch (error) {
+          postMessage({ type: 'error', message: internalError('handling a message', error) });
+        }
+      }
+    } finally {
+      running = false;
+    }
+  }
+  const enqueue = (job) => {
+    jobs.push(job);
+    pump();
+  };
 
   const channel = new MessageChannel();
   let scheduled = false;
-  channel.port1.onmessage = () => {
-    scheduled = false;
-    tick();
-  };
+  channel.port1.onmessage = () => enqueue(tick);
   const schedule = () => {
     if (!scheduled) {
       scheduled = true;
@@ -41,19 +90,49 @@ export function runSession(pyodide, boot) {
     }
   };
 
-  function tick() {
-    if (gpu.owns()) return gpu.requestTick();   // the GPU path enters Python through callPromising
-    let status;
-    try {
-      status = JSON.parse(session.tick(SLICE_MS));
-    } catch (error) {
-      session.command('{"cmd": "pause"}');
-      postMessage({ type: 'error', message: `internal error while training: ${error.message}` });
+  // --- what the jobs do ------------------------------------------------------
+  // A reply from Python: its traceback (if any) to the console; a train
+  // that runs in slices answers later (settleTrain).
+  function deliver(id, reply) {
+    if (reply.details) {
+      console.error('GAN Lab worker:', reply.details);
+      delete reply.details;
+    }
+    if (reply.pending) {
+      trainId = id;
+      schedule();
       return;
     }
-    gpu.note(status);
+    postMessage({ type: 'reply', id, ...reply });
+  }
+
+  function settleTrain() {
+    if (trainId === null) return;
+    const done = py.trainReply();
+    if (!done) return;
+    const id = trainId;
+    trainId = null;
+    deliver(id, JSON.parse(done));
+  }
+
+  async function tick() {
+    scheduled = false;
+    let status;
+    try {
+      status = JSON.parse(await call(py.tick, SLICE_MS));
+    } catch (error) {
+      try {
+        py.command('{"cmd": "pause"}');
+        settleTrain();
+      } catch { /* the message below says it all */ }
+      postMessage({ type: 'error', message: internalError('training', error) });
+      return;
+    }
+    promising = status.promising === true;
+    if (status.details) console.error('GAN Lab worker:', status.details);
     if (status.error) postMessage({ type: 'error', message: status.error });
-    if (status.playing) schedule();
+    settleTrain();
+    if (status.playing || status.busy) schedule();
   }
 
   // (header JSON, numpy float32 array) -> [header, a fresh transferable ArrayBuffer]
@@ -69,26 +148,27 @@ export function runSession(pyodide, boot) {
     return [header, copy.buffer];
   }
 
-  function frame() {
-    const [header, buffer] = unpack(session.frame());
+  async function frame() {
+    const [header, buffer] = unpack(await call(py.frame));
     postMessage({ type: 'frame', header, buffer }, [buffer]);
   }
 
   function thumbnails(id) {
-    const [header, buffer] = unpack(session.thumbnails());
+    const [header, buffer] = unpack(py.thumbnails());
     postMessage({ type: 'reply', id, ok: true, header, buffer }, [buffer]);
   }
 
   function save(id) {
-    const blob = session.save_bytes();
+    const blob = py.save();
     const bytes = blob.toJs();
     blob.destroy();
     postMessage({ type: 'reply', id, ok: true, bytes: bytes.buffer }, [bytes.buffer]);
   }
 
   function load(id, buffer) {
-    const reply = JSON.parse(session.load_bytes(new Uint8Array(buffer)));
-    postMessage({ type: 'reply', id, ...reply });
+    const reply = JSON.parse(py.load(new Uint8Array(buffer)));
+    settleTrain();
+    deliver(id, reply);
   }
 
   function stats(id) {
@@ -100,40 +180,70 @@ export function runSession(pyodide, boot) {
     });
   }
 
-  function command(id, message) {
-    const reply = JSON.parse(session.command(JSON.stringify(message)));
-    postMessage({ type: 'reply', id, ...reply });
+  async function command(id, message) {
+    const reply = JSON.parse(await call(py.command, JSON.stringify(message)));
+    settleTrain();          // a command may have ended a running train
+    deliver(id, reply);
   }
 
-  function handle(data) {
+  const WHAT = { command: 'running a command', frame: 'making a frame', save: 'saving',
+    load: 'loading the file', stats: 'counting memory', thumbnails: 'drawing the thumbnails' };
+
+  // After a setting changed (say backend: 'gpu') no tick may have run yet: ask.
+  function notePromising() {
+    if (!gpuAttached || promising) return;
+    const wants = session.wants_promising;
     try {
-      if (data.type === 'command') command(data.id, data.command);
-      else if (data.type === 'frame') frame();
+      promising = wants() === true;
+    } finally {
+      wants.destroy();
+    }
+  }
+
+  async function handle(data) {
+    try {
+      if (data.type === 'command' || data.type === 'frame') notePromising();
+      if (data.type === 'command') await command(data.id, data.command);
+      else if (data.type === 'frame') await frame();
       else if (data.type === 'save') save(data.id);
       else if (data.type === 'load') load(data.id, data.bytes);
       else if (data.type === 'stats') stats(data.id);
       else if (data.type === 'thumbnails') thumbnails(data.id);
       else throw new Error(`unknown message type ${data.type}`);
     } catch (error) {
-      // A Python bug must not kill the worker: report it and carry on.
-      const message = `internal error: ${error.message}`;
-      if (data.id !== undefined) postMessage({ type: 'reply', id: data.id, ok: false, error: message });
+      // A Python bug must not kill the worker: report it and carry on. A
+      // failed frame is answered as a frame, so the page asks for the next.
+      const message = internalError(WHAT[data.type] ?? 'handling a message', error);
+      if (data.type === 'frame') postMessage({ type: 'frame', error: message });
+      else if (data.id !== undefined) postMessage({ type: 'reply', id: data.id, ok: false, error: message });
       else postMessage({ type: 'error', message });
     }
     schedule();
   }
 
-  // WebGPU (gpu/bridge.js) starts in the background; while the session uses it,
-  // Python is entered through callPromising and messages wait their turn.
-  const gpu = connectGpu(pyodide, session, { handle, unpack, schedule, sliceMs: SLICE_MS });
-  self.onmessage = ({ data }) => {
-    if (!gpu.intercept(data)) handle(data);
-  };
+  self.onmessage = ({ data }) => enqueue(() => handle(data));
+
+  // WebGPU starts in the background; the session learns of it between two calls.
+  openGpu(pyodide, { onLost: schedule }).then((opened) => enqueue(() => {
+    if (opened.gpu) {
+      const attach = session.attach_gpu;
+      attach(opened.bridge, opened.info);
+      attach.destroy();
+      gpuAttached = true;
+    } else {
+      const unavailable = session.gpu_unavailable;
+      unavailable(opened.reason);
+      unavailable.destroy();
+    }
+    schedule();
+  })).catch((error) => console.warn('GPU start-up failed:', error));
 
   const version = pyodide.runPython('import ganlab_wasm; ganlab_wasm.__version__');
-  const schema = JSON.parse(session.command('{"cmd": "schema"}'));
-  const state = JSON.parse(session.command('{"cmd": "state"}'));
+  const schema = JSON.parse(py.command('{"cmd": "schema"}'));
+  const state = JSON.parse(py.command('{"cmd": "state"}'));
   delete schema.ok;
   delete state.ok;
   postMessage({ type: 'ready', version, bootMs: boot.bootMs, schema, state });
+  setInterval(() => postMessage({ type: 'alive' }), HEARTBEAT_MS);
+  self.ganlabPyodide = pyodide;   // a handle for tests and the console (fault injection)
 }

@@ -1,0 +1,147 @@
+"""Training in pieces of one matrix product (issue 11, defect 5): pause and
+commands must act within a slice even when one epoch of a big model takes
+seconds. The pieces must give exactly the results of whole epochs."""
+
+import json
+
+import numpy as np
+import pytest
+
+from ganlab_wasm import Config, DivergedError, Lab
+from ganlab_wasm.session import Session
+
+
+class StepClock:
+    """A clock that moves `tick` seconds each time it is read."""
+
+    def __init__(self, tick):
+        self.now, self.tick, self.reads = 0.0, tick, 0
+
+    def __call__(self):
+        self.now += self.tick
+        self.reads += 1
+        return self.now
+
+
+CASES = [
+    dict(),
+    dict(loss="wasserstein", optimizer_d="rmsprop", optimizer_g="adam", activation="tanh", k_d=3, k_g=2),
+    dict(loss="lsgan", optimizer_d="momentum", activation="leaky_relu", k_d=0, k_g=2, noise_dim=1),
+    dict(loss="hinge", k_d=1, k_g=3, g_layers=3, d_layers=1, batch_size=33),
+    dict(loss="minimax", optimizer_g="adam", optimizer_d="adam", g_neurons=20, d_neurons=17, k_d=2, k_g=0),
+]
+
+
+@pytest.mark.parametrize("settings", CASES)
+def test_pieces_equal_whole_epochs_bit_for_bit(settings):
+    whole, cut = Lab(Config(seed=3, **settings)), Lab(Config(seed=3, **settings))
+    whole.train(7, report=False)
+    clock = StepClock(1.0)
+    finished = 0
+    while finished < 7:                     # every deadline falls after one product: the finest cut
+        finished += cut.train_until(clock.now + 1.5, clock, max_epochs=7 - finished)
+    assert (cut.epoch, cut.gan.d_updates, cut.gan.g_updates) == (whole.epoch, whole.gan.d_updates,
+                                                                  whole.gan.g_updates)
+    assert np.array_equal(cut.gan.G.params, whole.gan.G.params)
+    assert np.array_equal(cut.gan.D.params, whole.gan.D.params)
+    assert cut.train(5) == whole.train(5)    # and the streams and moments carry on alike
+
+
+def test_a_cut_epoch_pauses_after_one_product_and_moves_counters_per_update():
+    lab = Lab(Config(k_d=2, k_g=1, g_layers=2, d_layers=2))
+    clock = StepClock(1.0)
+    assert lab.train_until(clock.now + 1.5, clock) == 0
+    assert lab.epoch_in_progress and (lab.epoch, lab.gan.d_updates) == (0, 0)
+    while lab.gan.d_updates == 0:
+        lab.train_until(clock.now + 1.5, clock)
+    assert lab.gan.d_updates == 1 and lab.epoch == 0
+    lab.step("g")                              # anything else that trains drops the cut epoch
+    assert not lab.epoch_in_progress and lab.gan.g_updates == 1
+
+
+def test_a_divergence_in_pieces_undoes_the_epoch():
+    lab = Lab(Config(loss="lsgan", learning_rate_d=10, learning_rate_g=10))
+    clock = StepClock(1e-3)
+    with pytest.raises(DivergedError, match="diverged in epoch 13"):
+        while True:
+            lab.train_until(clock.now + 1.0, clock)
+    assert lab.epoch == 12 and lab.gan.finite() and not lab.epoch_in_progress
+
+
+BIG = dict(g_layers=6, g_neurons=100, d_layers=6, d_neurons=100, batch_size=2048, k_d=10, k_g=10)
+
+
+def run(session, **command):
+    return json.loads(session.command(json.dumps(command)))
+
+
+def test_at_the_largest_settings_a_tick_stops_after_one_product_and_says_epochs_are_slow():
+    """Products are timed as a fixed 50 ms each, so this is about counting, not speed."""
+    clock = StepClock(0.05)
+    s = Session(clock=clock)
+    run(s, cmd="set", params={**BIG, "speed": "fast", "backend": "numpy"})
+    run(s, cmd="play")
+    for _ in range(3):
+        before = clock.reads
+        s.tick(12)
+        assert clock.reads - before <= 6        # a read or two per product, no whole epoch
+    assert s.lab.epoch_in_progress
+    while s.lab.epoch == 0:
+        s.tick(12)
+    assert "epoch takes about" in json.loads(s.frame()[0])["notice"]
+    run(s, cmd="pause")
+    assert json.loads(s.tick(12))["epochs"] == 0
+
+
+def test_a_deferred_train_runs_in_ticks_and_a_pause_ends_it_early():
+    s, reference = Session(), Session()
+    s.defer_train = True
+    assert run(s, cmd="train", epochs=300) == {"ok": True, "pending": True}
+    assert s.train_reply() == ""
+    while json.loads(s.tick(2))["busy"]:
+        assert run(s, cmd="state")["ok"]          # answered between ticks; does not end it
+    reply = json.loads(s.train_reply())
+    expected = run(reference, cmd="train", epochs=300)
+    assert reply["ok"] and not reply["stopped"] and reply["metrics"] == expected["metrics"]
+
+    run(s, cmd="train", epochs=5000)
+    s.tick(2)
+    run(s, cmd="pause")
+    stopped = json.loads(s.train_reply())
+    assert stopped["ok"] and stopped["stopped"] and 300 <= stopped["metrics"]["epoch"] < 5300
+    assert json.loads(s.tick(2)) == {"playing": False, "epochs": 0}
+
+
+def test_a_deferred_train_that_diverges_replies_with_the_reason():
+    s = Session()
+    s.defer_train = True
+    run(s, cmd="set", params={"loss": "lsgan", "learning_rate_d": 10, "learning_rate_g": 10})
+    run(s, cmd="train", epochs=3000)
+    while json.loads(s.tick(5))["busy"]:
+        pass
+    reply = json.loads(s.train_reply())
+    assert not reply["ok"] and "diverged in epoch 13" in reply["error"] and s.lab.epoch == 12
+
+
+def test_a_big_model_is_timed_a_measurement_per_slice_while_it_trains(monkeypatch):
+    from ganlab_wasm.accel import Accelerator, epoch_macs, LONG_EPOCH_MACS
+    settings = dict(g_layers=6, g_neurons=100, d_layers=6, d_neurons=100, k_d=1, k_g=1)
+    assert epoch_macs(Config(**settings)) > LONG_EPOCH_MACS
+    monkeypatch.setattr(Accelerator, "_epochs", lambda *a: pytest.fail("timed whole epochs in one call"))
+    timed = []
+    real_time = Accelerator._time
+    monkeypatch.setattr(Accelerator, "_time", lambda self, call, **kw: timed.append(1) or real_time(self, call, **kw))
+    s = Session()
+    run(s, cmd="set", params={**settings, "speed": "fast"})
+    run(s, cmd="play")
+    ticks = 0
+    while s.accel._job is not None or ticks == 0:
+        before = len(timed)
+        s.tick(5)
+        ticks += 1
+        assert len(timed) - before <= 1               # at most one measurement per slice
+    assert s.accel.calibrations == 1 and s.accel.report and s.lab.epoch >= 2
+    assert s.accel.using in ("numpy", "cpu") and ticks > len(s.accel.report)
+    epoch = s.lab.epoch
+    s.tick(5)
+    assert s.lab.epoch >= epoch and s.accel.calibrations == 1  # decided: no more timing
