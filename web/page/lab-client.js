@@ -16,7 +16,8 @@ import { checkFrameLayout } from './frame-layout.js';
 export class LabError extends Error {}
 
 export const MAX_LOAD_BYTES = 20 * 1024 * 1024;   // the file picker's cap, for ganlab.load too
-const HUNG_MS = 3000;             // silence after which the worker is taken for dead (it beats every 500 ms)
+const HUNG_MS = 8000;   // silence after which the worker is taken for dead (it beats every 500 ms; a
+                        // loaded 2-core machine stalled a healthy worker for over 3 s)
 const WATCH_MS = 250;
 const FRAME_RETRY_MS = 500;       // after a frame failed, wait this long before asking again
 
