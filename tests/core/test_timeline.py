@@ -38,7 +38,7 @@ def test_ring_policy_keeps_the_latest():
 
 
 def test_resuming_from_a_snapshot_reproduces_the_original_numbers():
-    config = Config(seed=3, optimizer_d="adam", learning_rate_d=0.01)
+    config = Config(seed=3, optimizer_d="adam", learning_rate_d=0.01, learning_rate_g=0.1)
     original = Lab(config)
     history = History(original, every=20)
     train_recording(original, history, 100)

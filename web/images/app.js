@@ -43,7 +43,7 @@ const baseState = api.state;
 api.state = () => ({ ...baseState(), ...extra, digits: baseState().digits ?? extra.digits });
 window.ganlab = api;
 const messages = createMessages($('#message'));
-const lab = $('#lab');
+const labPanel = $('#lab');
 
 // --- what can be built before Python is up ----------------------------------
 const graph = createGraph($('#graph'));
@@ -71,7 +71,7 @@ client.addEventListener('progress', ({ detail }) => {
   setText($('#progress-text'), detail.message);
 });
 client.addEventListener('fatal', ({ detail }) => {
-  lab.dataset.state = 'fatal';
+  labPanel.dataset.state = 'fatal';
   setText($('#progress-text'), 'The lab could not start.');
   messages.error(`The lab stopped: ${detail.message}. Restart it to go on with the same settings.`);
   $('#restart').hidden = false;
@@ -126,7 +126,7 @@ function buildControls() {
     latent.update(frame);
     miniviews.draw(frame, { stage: collectStage(frame) });
     metrics.update(frame);
-    if (lab.dataset.state !== 'running') lab.dataset.state = 'running';
+    if (labPanel.dataset.state !== 'running') labPanel.dataset.state = 'running';
   }
   client.addEventListener('frame', ({ detail }) => onFrame(detail.frame));
   if (client.lastFrame) onFrame(client.lastFrame);
@@ -177,16 +177,16 @@ function wireFiles() {
     await loadFile(input.files[0]);
     input.value = '';
   });
-  lab.addEventListener('dragover', (event) => {
+  labPanel.addEventListener('dragover', (event) => {
     if ([...(event.dataTransfer?.types ?? [])].includes('Files')) {
       event.preventDefault();
-      lab.classList.add('dropping');
+      labPanel.classList.add('dropping');
     }
   });
-  lab.addEventListener('dragleave', () => lab.classList.remove('dropping'));
-  lab.addEventListener('drop', (event) => {
+  labPanel.addEventListener('dragleave', () => labPanel.classList.remove('dropping'));
+  labPanel.addEventListener('drop', (event) => {
     event.preventDefault();
-    lab.classList.remove('dropping');
+    labPanel.classList.remove('dropping');
     loadFile(event.dataTransfer.files[0]);
   });
   $('#save-experiment').addEventListener('click', async () => {
