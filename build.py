@@ -53,6 +53,28 @@ NUMPY_TRIM_DIRS = [
     "numpy/fft/", "numpy/_pyinstaller/", "numpy/doc/", "numpy/_core/include/", "numpy/_core/lib/",
     "numpy/random/lib/", "numpy/random/_examples/",
 ]
+# Parts of Pyodide's python_stdlib.zip that neither Pyodide's start-up, numpy nor
+# ganlab_wasm imports (found by listing sys.modules after every command ran),
+# and the text encodings beyond UTF, Latin-1, ASCII and zipfile's cp437. (tarfile and
+# email stay: pyodide.loadPackage imports them, through importlib.metadata for email.)
+STDLIB_TRIM_DIRS = [
+    "unittest/", "http/", "xml/", "xmlrpc/", "html/", "multiprocessing/", "wsgiref/",
+    "pydoc_data/", "tomllib/", "zoneinfo/", "__phello__/", "dbm/", "curses/", "lib2to3/", "ensurepip/",
+    "venv/", "idlelib/", "tkinter/", "turtledemo/", "sqlite3/",
+]
+STDLIB_TRIM_FILES = [
+    "doctest.py", "pydoc.py", "pdb.py", "mailbox.py", "pickletools.py", "imaplib.py",
+    "smtplib.py", "nntplib.py", "ftplib.py", "poplib.py", "telnetlib.py", "cgi.py", "cgitb.py",
+    "mailcap.py", "aifc.py", "sunau.py", "wave.py", "chunk.py", "sndhdr.py", "imghdr.py", "xdrlib.py",
+    "antigravity.py", "this.py", "__hello__.py", "webbrowser.py", "turtle.py", "_pydecimal.py",
+    "difflib.py", "pstats.py", "cProfile.py", "profile.py", "trace.py", "tabnanny.py", "pyclbr.py",
+    "modulefinder.py", "zipapp.py", "nturl2path.py", "smtpd.py", "mimetypes.py", "plistlib.py",
+]
+STDLIB_KEEP_ENCODINGS = [
+    "__init__", "aliases", "ascii", "charmap", "cp437", "latin_1", "raw_unicode_escape", "unicode_escape",
+    "utf_8", "utf_8_sig", "utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be", "utf_32_le", "idna",
+    "punycode", "base64_codec", "hex_codec", "zlib_codec", "bz2_codec", "mbcs", "oem",
+]
 NUMPY_TRIM_SUFFIXES = [".pyi", ".pxd", ".h", ".c", ".a", ".ini", ".txt"]
 NUMPY_TRIM_FILES = [  # numpy's own test extension modules
     # (_multiarray_tests stays: _add_newdocs documents it at import)
@@ -333,10 +355,31 @@ def trimmed_away(name: str) -> bool:
     return any(name.startswith(f) for f in NUMPY_TRIM_FILES)
 
 
-def trim_numpy_wheel(path: Path) -> tuple[bytes, dict]:
-    """The official numpy wheel without tests, f2py, stubs, headers and submodules the site
-    never imports, repacked deterministically (sorted, fixed times, deflate 9).
-    Returns (bytes, {"kept", "removed", "removed_bytes"}); RECORD lists the kept files."""
+def stdlib_trimmed_away(name: str) -> bool:
+    """True for a python_stdlib.zip member the site does not need."""
+    if name.startswith("encodings/") and name.endswith(".py"):
+        return name[len("encodings/"):-3] not in STDLIB_KEEP_ENCODINGS
+    return any(name.startswith(d) for d in STDLIB_TRIM_DIRS) or name in STDLIB_TRIM_FILES
+
+
+def trim_zip(path: Path, drop) -> tuple[bytes, dict]:
+    """The zip at path without the members drop(name) accepts, repacked deterministically
+    (sorted, fixed times, deflate 9), cached in build/cache by the source's sha256 and
+    this function's rules. Returns (bytes, {"kept", "removed", "removed_bytes"});
+    a wheel's RECORD lists only the kept files."""
+    rules = sha256_bytes(repr((NUMPY_TRIM_DIRS, NUMPY_TRIM_SUFFIXES, NUMPY_TRIM_FILES, STDLIB_TRIM_DIRS,
+                               STDLIB_TRIM_FILES, STDLIB_KEEP_ENCODINGS)).encode())[:12]
+    cached = CACHE / "trimmed" / f"{sha256_file(path)[:24]}-{rules}-{path.name}"
+    if cached.is_file() and cached.with_suffix(".json").is_file():
+        return cached.read_bytes(), read_json(cached.with_suffix(".json"))
+    data, summary = _trim_zip(path, drop)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    cached.write_bytes(data)
+    cached.with_suffix(".json").write_text(json.dumps(summary))
+    return data, summary
+
+
+def _trim_zip(path: Path, drop) -> tuple[bytes, dict]:
     kept, removed, removed_bytes = [], 0, 0
     with zipfile.ZipFile(path) as z:
         members = sorted(z.infolist(), key=lambda i: i.filename)
@@ -344,7 +387,7 @@ def trim_numpy_wheel(path: Path) -> tuple[bytes, dict]:
         for info in members:
             if info.is_dir():
                 continue
-            if trimmed_away(info.filename):
+            if drop(info.filename):
                 removed += 1
                 removed_bytes += info.file_size
                 continue
@@ -615,12 +658,16 @@ def build(out: Path, wheelhouse: str | None, refresh_digits: bool = False) -> di
         raise BuildError(f"{bokeh_js} lacks {', '.join(missing)}")
     wheel_name, wheel_bytes = build_wheel()
 
-    numpy_bytes, numpy_trim = trim_numpy_wheel(wheels["numpy"])
+    numpy_bytes, numpy_trim = trim_zip(wheels["numpy"], trimmed_away)
     numpy_entry = {"sha256": sha256_bytes(numpy_bytes)}
+    stdlib_bytes, stdlib_trim = trim_zip(NODE_PYODIDE / "python_stdlib.zip", stdlib_trimmed_away)
 
     dist = Dist(out)
     for name in PYODIDE_RUNTIME:
-        dist.copy(NODE_PYODIDE / name, f"pyodide/{name}")
+        if name == "python_stdlib.zip":
+            dist.write(f"pyodide/{name}", stdlib_bytes)
+        else:
+            dist.copy(NODE_PYODIDE / name, f"pyodide/{name}")
     dist.write("pyodide/pyodide-lock.json", trimmed_lock(lock, shipped, {"numpy": numpy_entry}))
     for package, path in wheels.items():
         if package == "numpy":
@@ -655,11 +702,13 @@ def build(out: Path, wheelhouse: str | None, refresh_digits: bool = False) -> di
         "pyodide_version": pyodide_version,
         "pyodide_packages": shipped,
         # numpy as shipped: the official wheel (its sha256 checked against Pyodide's lock)
-        # with what the site never imports removed, see trim_numpy_wheel()
+        # with what the site never imports removed, see trimmed_away()
         "numpy_wheel": f"pyodide/{wheels['numpy'].name}",
         "numpy_wheel_sha256": numpy_entry["sha256"],
         "numpy_official_sha256": lock["packages"]["numpy"]["sha256"],
         "numpy_trim": numpy_trim,
+        "stdlib_sha256": sha256_bytes(stdlib_bytes),
+        "stdlib_trim": stdlib_trim,
         "bokeh_version": bokeh_version,
         "bokeh_files": [f"bokeh/{b}" for b in BOKEH_BUNDLES],
         "content_hash": content_hash,

@@ -1,17 +1,22 @@
-"""The built site in headless Chromium: start-up, training speed, drawing rate, memory.
+"""The built site in headless Chromium: start-up, weight, drawing rate, worker speed, memory.
 
-    python benchmarks/bench_site.py [--page index.html] [--soak 60]
+    python3 benchmarks/bench_site.py [--quick] [--runs 3] [--soak 60] [--seconds 5]
 
-Builds dist/ (fast when nothing changed), serves it on localhost and prints:
-  - time from opening the URL to the first drawn frame, cold (new profile) and warm
-  - total bytes transferred on the first visit
-  - worker epochs per second for the default model (speed "fast"), with frames
-    drawn at the display's rate and with frames switched off
-  - frames drawn per second while training
-  - worker memory (wasm heap, live Python objects) after 5 s and after --soak s
+Builds dist/ (fast when nothing changed), serves it on localhost and prints, from one run:
+  - first drawn frame on index.html, cold (new profile) and warm (second visit, same
+    profile: the worker restores its memory snapshot), medians over --runs
+  - bytes of a first visit: raw, and as a static host would send them (gzip -6, brotli -11)
+  - frames drawn per second on the full page while training flat out (speed 'fast')
+  - worker epochs/s: the full page drawing (default model with k_d=1 and k_d=2, the
+    large model 3x64 batch 512), the minimal page (k_d=2), and a plain numpy GAN
+    (benchmarks/reference_gan.py) in a bare Pyodide worker in the same browser
+  - what PyScript's MicroPython costs the article page (not with --quick)
+  - worker memory (wasm heap, live Python objects) after 5 s and after --soak s of training
+The machine may be shared: compare figures of one run and quote ratios.
 """
 
 import argparse
+import gzip
 import importlib.util
 import statistics
 import subprocess
@@ -24,6 +29,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+DEFAULT = {}                                               # the page's defaults: 2x8 networks, batch 150
+LARGE = {"g_layers": 3, "g_neurons": 64, "d_layers": 3, "d_neurons": 64, "batch_size": 512}
+
+try:
+    import brotli
+except ImportError:   # pip install -r requirements-dev.txt
+    brotli = None
 
 
 def serve():
@@ -43,28 +55,86 @@ FIRST_FRAME = """async () => {
 }"""
 
 
+def compressed(body: bytes) -> tuple[int, int]:
+    """(gzip -6, brotli -11) sizes; a host sends the smaller of that and the raw bytes."""
+    gz = min(len(body), len(gzip.compress(body, 6)))
+    br = min(len(body), len(brotli.compress(body, quality=11))) if brotli else 0
+    return gz, br
+
+
 def open_lab(context, url):
+    """Open the page; return (page, ms to first frame, {url: body bytes})."""
     page = context.new_page()
     received = []
     page.on("response", lambda r: received.append(r))
     page.goto(url)
     first_frame_ms = page.evaluate(FIRST_FRAME)
-    size = 0
+    bodies = {}
     for response in received:
         try:
-            size += len(response.body())
+            bodies[response.url] = response.body()
         except Exception:
             pass
-    return page, first_frame_ms, size
+    return page, first_frame_ms, bodies
 
 
-def rate(page, seconds):
+def rates(page, seconds):
     """(epochs per second, frames per second) over `seconds` of training."""
-    start = page.evaluate("ganlab.refresh().then(s => [s.epoch, ganlab.client.framesReceived, performance.now()])")
+    probe = "ganlab.refresh().then(s => [s.epoch, ganlab.client.framesReceived, performance.now()])"
+    start = page.evaluate(probe)
     page.wait_for_timeout(seconds * 1000)
-    end = page.evaluate("ganlab.refresh().then(s => [s.epoch, ganlab.client.framesReceived, performance.now()])")
+    end = page.evaluate(probe)
     elapsed = (end[2] - start[2]) / 1000
     return (end[0] - start[0]) / elapsed, (end[1] - start[1]) / elapsed
+
+
+def configure(page, params, k_d):
+    page.evaluate("(p) => ganlab.set(p)", {**params, "k_d": k_d})
+    page.evaluate("ganlab.set({speed: 'fast'}).then(() => ganlab.play())")
+    page.wait_for_timeout(1500)   # past the chooser's timing and the first slices
+
+
+REFERENCE_WORKER = """
+import { loadPyodide } from '%(site)spyodide/pyodide.mjs';
+const pyodide = await loadPyodide({ indexURL: '%(site)spyodide/', packages: ['numpy'] });
+self.onmessage = ({ data }) => {
+  try {
+    if (data.code) {   // as a module, not __main__ (that would run its CPython demo)
+      self.ns = pyodide.toPy({ __name__: 'reference_gan' });
+      pyodide.runPython(data.code, { globals: self.ns });
+      postMessage('ok');
+      return;
+    }
+    self.ns.get('setup').callKwargs(data.setup);
+    postMessage(self.ns.get('train_for')(data.seconds));
+  } catch (error) { postMessage({ error: String(error) }); }
+};
+postMessage('ready');
+"""
+
+
+class Reference:
+    """benchmarks/reference_gan.py in a bare Pyodide worker (numpy from this site's lock)."""
+
+    def __init__(self, browser, site):
+        self.page = browser.new_page()
+        self.page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+        self.page.goto(site + "favicon.svg")
+        self.page.evaluate("""([source, code]) => new Promise((done, fail) => {
+            const url = URL.createObjectURL(new Blob([source], {type: 'text/javascript'}));
+            window.ref = new Worker(url, {type: 'module'});
+            window.ask = (message) => new Promise((r, fail) => {
+                window.ref.onmessage = ({data}) => (data && data.error ? fail(new Error(data.error)) : r(data));
+                window.ref.postMessage(message);
+            });
+            window.ref.onerror = (event) => fail(new Error(`reference worker: ${event.message}`));
+            window.ref.onmessage = () => window.ask({code}).then(done, fail);
+        })""", [REFERENCE_WORKER % {"site": site}, (ROOT / "benchmarks" / "reference_gan.py").read_text()])
+
+    def rate(self, params, k_d, seconds):
+        setup = {"layers": params.get("g_layers", 2), "neurons": params.get("g_neurons", 8),
+                 "batch": params.get("batch_size", 150), "k_d": k_d}
+        return self.page.evaluate("(m) => ask(m)", {"setup": setup, "seconds": seconds})
 
 
 def measure_pyscript(p, article_url):
@@ -91,56 +161,107 @@ def measure_pyscript(p, article_url):
     browser.close()
 
 
+def start_up(p, url, runs):
+    cold, warm, paths, visits = [], [], [], []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as profile:
+            context = p.chromium.launch_persistent_context(
+                profile, executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page, ms, bodies = open_lab(context, url)
+            cold.append(ms)
+            visits.append(bodies)
+            page.wait_for_function("ganlab.client.snapshotState !== undefined", timeout=60_000)
+            page.close()
+            page, ms, _ = open_lab(context, url)
+            warm.append(ms)
+            paths.append(page.evaluate("ganlab.client.boot.path"))
+            context.close()
+    print(f"first frame, cold (new profile):  {statistics.median(cold):6.0f} ms  (runs: {', '.join(f'{x:.0f}' for x in cold)})")
+    print(f"first frame, warm (same profile): {statistics.median(warm):6.0f} ms  (runs: {', '.join(f'{x:.0f}' for x in warm)}; "
+          f"boot path: {', '.join(paths)})")
+    bodies = visits[0]
+    raw = sum(len(b) for b in bodies.values())
+    sizes = {name: compressed(b) for name, b in bodies.items()}
+    gz, br = sum(s[0] for s in sizes.values()), sum(s[1] for s in sizes.values())
+    print(f"first visit: {len(bodies)} responses, {raw:,} bytes raw, {gz:,} gzip -6, "
+          + (f"{br:,} brotli -11" if brotli else "brotli not installed (pip install brotli)"))
+    biggest = sorted(bodies.items(), key=lambda kv: -len(kv[1]))[:6]
+    for name, body in biggest:
+        g, b = sizes[name]
+        print(f"    {name.split('/', 3)[-1]:58s} {len(body):>11,} raw {g:>11,} gzip {b:>11,} brotli")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--page", default="index.html")
+    parser.add_argument("--quick", action="store_true", help="1 start-up run, 3 s per rate, 15 s soak")
+    parser.add_argument("--runs", type=int, default=3, help="cold/warm start-ups to take the median of")
+    parser.add_argument("--seconds", type=float, default=5, help="seconds per rate measurement")
     parser.add_argument("--soak", type=float, default=60, help="seconds of training before the memory reading")
-    parser.add_argument("--runs", type=int, default=3, help="cold starts to take the median of")
+    parser.add_argument("--skip-startup", action="store_true", help="rates and memory only")
     args = parser.parse_args()
+    if args.quick:
+        args.runs, args.seconds, args.soak = 1, 3, 15
     subprocess.run([sys.executable, str(ROOT / "build.py")], check=True, stdout=subprocess.DEVNULL)
-    url = serve() + args.page
+    site = serve()
 
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
-        cold, warm, sizes = [], [], []
-        for _ in range(args.runs):
-            with tempfile.TemporaryDirectory() as profile:
-                context = p.chromium.launch_persistent_context(
-                    profile, executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-                page, ms, size = open_lab(context, url)
-                cold.append(ms)
-                sizes.append(size)
-                page.close()
-                page, ms, _ = open_lab(context, url)
-                warm.append(ms)
-                context.close()
-        print(f"page: {args.page}")
-        print(f"first frame, cold (new profile): {statistics.median(cold):7.0f} ms  (runs: "
-              f"{', '.join(f'{x:.0f}' for x in cold)})")
-        print(f"first frame, warm (same profile): {statistics.median(warm):6.0f} ms")
-        print(f"bytes transferred on a first visit: {statistics.median(sizes):,.0f}")
-
-        measure_pyscript(p, url.rsplit("/", 1)[0] + "/article.html")
+        if not args.skip_startup:
+            start_up(p, site + "index.html", args.runs)
+            if not args.quick:
+                measure_pyscript(p, site + "article.html")
 
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        reference = Reference(browser, site)
+        s = args.seconds
+        cases = [("default model, k_d=1", DEFAULT, 1), ("default model, k_d=2", DEFAULT, 2),
+                 ("large model 3x64 batch 512, k_d=2", LARGE, 2)]
+        ref = {name: reference.rate(params, k_d, s) for name, params, k_d in cases}
+
         page = browser.new_page()
-        page.goto(url)
+        page.goto(site + "index.html")
         page.evaluate("ganlab.ready")
-        page.evaluate("ganlab.set({speed: 'fast'}).then(() => ganlab.play())")
-        page.wait_for_timeout(2000)
+        full = {}
+        for name, params, k_d in cases:
+            configure(page, {**DEFAULT_SIZES, **params}, k_d)
+            full[name] = rates(page, s)
+        configure(page, DEFAULT_SIZES, 2)
+        page.evaluate("ganlab.client.framesEnabled = false")
+        alone, _ = rates(page, s)
+        page.evaluate("ganlab.client.framesEnabled = true")
+        page.close()
+
+        minimal = browser.new_page()
+        minimal.goto(site + "minimal.html")
+        minimal.evaluate("ganlab.ready")
+        configure(minimal, DEFAULT_SIZES, 2)
+        eps_min, fps_min = rates(minimal, s)
+        minimal.close()
+        ref_again = reference.rate(DEFAULT, 1, s)   # how much the machine drifted meanwhile
+
+        print(f"worker epochs/s ({s:.0f} s each; reference = plain numpy GAN in a bare Pyodide worker):")
+        print(f"  {'case':36s} {'full page':>10s} {'fps':>6s} {'reference':>10s} {'ratio':>6s}")
+        for name, _, _ in cases:
+            eps, fps = full[name]
+            print(f"  {name:36s} {eps:10.0f} {fps:6.1f} {ref[name]:10.0f} {eps / ref[name]:5.2f}x")
+        k2 = full["default model, k_d=2"][0]
+        print(f"  minimal page, default model, k_d=2:  {eps_min:.0f} epochs/s at {fps_min:.1f} fps "
+              f"(full page / minimal: {k2 / eps_min:.2f})")
+        print(f"  full page, default model, k_d=2, no frames requested: {alone:.0f}")
+        print(f"  reference k_d=1 again at the end: {ref_again:.0f} (drift {ref_again / ref['default model, k_d=1']:.2f}x)")
+        print(f"frames drawn per second on the full page while training flat out: "
+              f"{full['default model, k_d=2'][1]:.1f} (k_d=2), {full['default model, k_d=1'][1]:.1f} (k_d=1), "
+              f"{full['large model 3x64 batch 512, k_d=2'][1]:.1f} (large)")
+        reference.page.close()
+
+        page = browser.new_page()
+        page.goto(site + "index.html")
+        page.evaluate("ganlab.ready")
+        configure(page, DEFAULT_SIZES, 2)
+        page.wait_for_timeout(3500)
         start = time.perf_counter()
         memory_5s = page.evaluate("ganlab.stats()")
-        eps, fps = rate(page, 5)
-        page.evaluate("ganlab.client.framesEnabled = false")
-        eps_alone, _ = rate(page, 5)
-        page.evaluate("ganlab.client.framesEnabled = true")
-        print(f"worker epochs/s, default model (k_d=2, k_g=1), drawing at the display's rate: {eps:7.0f}")
-        print(f"worker epochs/s, default model, no frames requested:                      {eps_alone:7.0f}")
-        print(f"frames drawn per second while training: {fps:5.1f}")
-        page.evaluate("ganlab.set({k_d: 1})")
-        eps_k1, _ = rate(page, 5)
-        print(f"worker epochs/s, default model with k_d=1, drawing:                       {eps_k1:7.0f}")
-        page.wait_for_timeout(max(0.0, args.soak - (time.perf_counter() - start)) * 1000)
+        page.wait_for_timeout(max(0.0, args.soak - 5) * 1000)
         memory_end = page.evaluate("ganlab.stats()")
         soaked = time.perf_counter() - start + 5
         for key in ("wasmHeapBytes", "pythonObjects", "jsHeapBytes"):
@@ -150,6 +271,8 @@ def main():
         print(f"epochs trained in the soak: {page.evaluate('ganlab.refresh().then(s => s.epoch)'):,}")
         browser.close()
 
+
+DEFAULT_SIZES = {"g_layers": 2, "g_neurons": 8, "d_layers": 2, "d_neurons": 8, "batch_size": 150}
 
 if __name__ == "__main__":
     main()

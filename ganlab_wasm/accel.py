@@ -391,6 +391,7 @@ class Accelerator:
         """Seconds for `count` epochs from the current state, which is then restored."""
         gan = lab.gan
         state = gan.state()
+        traces = gan.G._trace, gan.D._trace    # an epoch cut short (Lab.train_until) goes on from them
         try:
             with np.errstate(all="ignore"):
                 start = self.clock()
@@ -399,6 +400,7 @@ class Accelerator:
                 return self.clock() - start
         finally:
             gan.set_state(state)
+            gan.G._trace, gan.D._trace = traces
 
     def _time(self, call, gpu=False, min_time=0.002, rounds=3, give_up=math.inf):
         """Best seconds per call, over `rounds` runs of enough calls to last

@@ -58,31 +58,44 @@ class Config:
         return [f.export() for f in FIELDS]
 
 
-# Settings that train each preset well. GAN Lab shipped such settings with its
-# pretrained models (its layer counts exclude the first hidden layer, ours
-# count every hidden layer). Applying them is always an explicit choice.
+# Settings that train each preset well, chosen by scripts/tune_presets.py
+# over seeds (GAN Lab shipped hand-picked ones with its pretrained models).
+# Every entry names its optimizers and learning rates, so applying it gives
+# the same run whatever was set before. Applying them is always an explicit
+# choice.
+_ADAM = dict(optimizer_g="adam", optimizer_d="adam", learning_rate_g=0.0003, learning_rate_d=0.002,
+             activation="leaky_relu", k_d=2, k_g=1, batch_size=150, real_label=0.95)
 RECOMMENDED = {
-    "line": dict(noise_type="uniform", g_layers=2, g_neurons=5, d_layers=2, d_neurons=6,
-                 learning_rate_d=0.03, learning_rate_g=0.01, k_d=2, k_g=1),
-    "gaussians": dict(noise_type="gaussian", g_layers=2, g_neurons=8, d_layers=2, d_neurons=8,
-                      learning_rate_d=0.1, learning_rate_g=0.03, k_d=2, k_g=1),
-    "ring": dict(noise_type="uniform", g_layers=2, g_neurons=10, d_layers=3, d_neurons=9,
-                 learning_rate_d=0.1, learning_rate_g=0.03, k_d=3, k_g=1),
-    "disjoint": dict(noise_type="gaussian", g_layers=3, g_neurons=10, d_layers=3, d_neurons=11,
-                     learning_rate_d=0.1, learning_rate_g=0.03, k_d=1, k_g=1),
-    "spiral": dict(noise_type="uniform", g_layers=3, g_neurons=16, d_layers=3, d_neurons=16,
-                   learning_rate_d=0.1, learning_rate_g=0.03, k_d=2, k_g=1),
-    "eight_gaussians": dict(noise_type="uniform", g_layers=3, g_neurons=16, d_layers=3, d_neurons=16,
-                            learning_rate_d=0.1, learning_rate_g=0.03, k_d=2, k_g=1),
-    "grid": dict(noise_type="uniform", g_layers=3, g_neurons=20, d_layers=3, d_neurons=20,
-                 learning_rate_d=0.1, learning_rate_g=0.03, k_d=2, k_g=1),
-    "moons": dict(noise_type="uniform", g_layers=3, g_neurons=12, d_layers=3, d_neurons=12,
-                  learning_rate_d=0.1, learning_rate_g=0.03, k_d=2, k_g=1),
-    "drawn": dict(noise_type="uniform", g_layers=2, g_neurons=12, d_layers=2, d_neurons=12,
-                  learning_rate_d=0.1, learning_rate_g=0.03, k_d=2, k_g=1),
+    "line": dict(_ADAM, noise_type="uniform", g_layers=2, g_neurons=16, d_layers=3, d_neurons=32),
+    "gaussians": dict(_ADAM, noise_type="gaussian", g_layers=2, g_neurons=16, d_layers=3, d_neurons=32),
+    "ring": dict(_ADAM, noise_type="uniform", g_layers=2, g_neurons=32, d_layers=3, d_neurons=32),
+    "disjoint": dict(_ADAM, noise_type="gaussian", g_layers=3, g_neurons=32, d_layers=3, d_neurons=32),
+    "spiral": dict(_ADAM, noise_type="uniform", g_layers=3, g_neurons=32, d_layers=3, d_neurons=32),
+    "eight_gaussians": dict(_ADAM, noise_type="uniform", g_layers=3, g_neurons=32, d_layers=3, d_neurons=32),
+    "grid": dict(_ADAM, noise_type="uniform", g_layers=3, g_neurons=32, d_layers=3, d_neurons=32),
+    "moons": dict(_ADAM, noise_type="uniform", g_layers=3, g_neurons=32, d_layers=3, d_neurons=32),
+    "drawn": dict(_ADAM, noise_type="uniform", g_layers=3, g_neurons=32, d_layers=3, d_neurons=32),
+}
+
+# What the page offers with each loss (added on top of the data's settings by
+# recommended()). GAN Lab's log loss needs nothing more; the Wasserstein
+# critic with weight clipping trains only with RMSprop and several critic
+# steps, as in the WGAN paper.
+LOSS_SETTINGS = {
+    "log": {},
+    "minimax": {},
+    "lsgan": {},
+    "hinge": {},
+    "wasserstein": dict(optimizer_g="rmsprop", optimizer_d="rmsprop", learning_rate_g=0.0005,
+                        learning_rate_d=0.0005, k_d=5, clip=0.1),
 }
 
 
+def recommended_settings(config):
+    """The settings recommended for the config's data and loss."""
+    return {**RECOMMENDED[config.distribution], **LOSS_SETTINGS[config.loss]}
+
+
 def recommended(config):
-    """The config with its distribution's recommended settings applied."""
-    return config.replace(**RECOMMENDED[config.distribution])
+    """The config with its data's and loss's recommended settings applied."""
+    return config.replace(**recommended_settings(config))

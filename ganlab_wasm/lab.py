@@ -9,7 +9,7 @@ from importlib import resources
 import numpy as np
 
 from .backend import NUMPY
-from .config import RECOMMENDED, STRUCTURAL, Config, ConfigError
+from .config import STRUCTURAL, Config, ConfigError, recommended_settings
 from . import experiment_file as saved
 from .experiment_file import LoadError
 from .gan import GAN
@@ -309,9 +309,9 @@ class Lab:
         return {"rebuilt": rebuilt, "changed": changed}
 
     def use_recommended(self):
-        """Apply the current distribution's recommended settings (an explicit
-        choice: it may rebuild the networks)."""
-        return self.update(**RECOMMENDED[self._config.distribution])
+        """Apply the recommended settings for the current data and loss (an
+        explicit choice: it may rebuild the networks)."""
+        return self.update(**recommended_settings(self._config))
 
     def reset(self):
         """Back to epoch 0 with the same settings (and seed, so the same weights)."""

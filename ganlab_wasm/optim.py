@@ -59,7 +59,7 @@ class Adam(SGD):
     """Adam (0.9, 0.999): per-parameter steps scaled by running moments."""
 
     name = "adam"
-    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    beta1, beta2, eps = 0.5, 0.999, 1e-8
 
     def __init__(self, size, lr):
         super().__init__(size, lr)

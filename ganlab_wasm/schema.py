@@ -31,7 +31,7 @@ BACKENDS = ("auto", "cpu", "gpu", "numpy")   # how matrix products run (see acce
 
 MIN_DRAWN_POINTS = 10
 MAX_DRAWN_POINTS = 2000
-MAX_TRAIN_COMMAND = 5000   # epochs one "train" command may run (it holds the worker meanwhile)
+MAX_TRAIN_COMMAND = 5000   # epochs one "train" command may run (in the worker it runs in slices, so pause ends it)
 MAX_TEXT_ARG = 2_000_000   # characters of a text argument (pasted points)
 # What a comparison may vary (every run keeps the same data); 2 to 4 runs.
 COMPARABLE = ("learning_rate_d", "learning_rate_g", "k_d", "k_g", "loss", "optimizer_d", "optimizer_g",
@@ -145,24 +145,24 @@ SETTINGS = (
             structural=True),
     _config("noise_dim", "int", 2, "noise dimensions", "dimensions of the generator's input noise",
             low=1, high=2, structural=True),
-    _config("noise_type", "choice", "uniform", "noise distribution", "distribution of the input noise",
+    _config("noise_type", "choice", "gaussian", "noise distribution", "distribution of the input noise",
             NOISE_TYPES, structural=True),
     _config("g_layers", "int", 2, "G hidden layers", "hidden layers in the generator",
             low=1, high=6, structural=True),
-    _config("g_neurons", "int", 8, "G neurons per layer", "neurons in each hidden layer of the generator",
+    _config("g_neurons", "int", 16, "G neurons per layer", "neurons in each hidden layer of the generator",
             low=1, high=100, structural=True),
-    _config("d_layers", "int", 2, "D hidden layers", "hidden layers in the discriminator",
+    _config("d_layers", "int", 3, "D hidden layers", "hidden layers in the discriminator",
             low=1, high=6, structural=True),
-    _config("d_neurons", "int", 8, "D neurons per layer", "neurons in each hidden layer of the discriminator",
+    _config("d_neurons", "int", 32, "D neurons per layer", "neurons in each hidden layer of the discriminator",
             low=1, high=100, structural=True),
-    _config("activation", "choice", "relu", "activation", "activation of the hidden layers",
+    _config("activation", "choice", "leaky_relu", "activation", "activation of the hidden layers",
             ACTIVATIONS, structural=True),
     _config("loss", "choice", "log", "loss function", "the GAN objective", LOSSES),
-    _config("optimizer_g", "choice", "sgd", "optimizer (G)", "the generator's optimizer", OPTIMIZERS),
-    _config("optimizer_d", "choice", "sgd", "optimizer (D)", "the discriminator's optimizer", OPTIMIZERS),
-    _config("learning_rate_g", "float", 0.1, "learning rate (G)", "the generator's learning rate",
+    _config("optimizer_g", "choice", "adam", "optimizer (G)", "the generator's optimizer", OPTIMIZERS),
+    _config("optimizer_d", "choice", "adam", "optimizer (D)", "the discriminator's optimizer", OPTIMIZERS),
+    _config("learning_rate_g", "float", 0.0003, "learning rate (G)", "the generator's learning rate",
             low=1e-5, high=10.0),
-    _config("learning_rate_d", "float", 0.1, "learning rate (D)", "the discriminator's learning rate",
+    _config("learning_rate_d", "float", 0.002, "learning rate (D)", "the discriminator's learning rate",
             low=1e-5, high=10.0),
     _config("k_d", "int", 2, "D updates per epoch", "discriminator updates per epoch", low=0, high=10),
     _config("k_g", "int", 1, "G updates per epoch", "generator updates per epoch", low=0, high=10),

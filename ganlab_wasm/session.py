@@ -280,7 +280,8 @@ class Session(RunsMixin):      # RunsMixin: compare runs, rewind, own data (sess
         if error is not None:
             self._train_reply = json_text({"ok": False, "error": error})
         else:
-            self._train_reply = json_text({"ok": True, "metrics": self.lab.metrics(), "stopped": stopped})
+            self._train_reply = json_text({"ok": True, "metrics": self.lab.metrics(), "stopped": stopped,
+                                           "playing": self.playing})
 
     def train_reply(self):
         """The finished deferred train command's JSON reply, once; "" before."""

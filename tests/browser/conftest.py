@@ -242,9 +242,12 @@ def watched_context(browser):
         context.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
+def watched_page(browser, csp=False, init_script=None):
+    """A page in a fresh context (enforcing the pages' CSP if csp); yields it and
+    fails at teardown on anything PageWatch records."""
+    context = browser.new_context(csp=csp)
+    if init_script:
+        context.add_init_script(init_script)
     watch = PageWatch(context)
     page = context.new_page()
     page.set_default_timeout(BOOT_TIMEOUT_MS)
@@ -254,3 +257,8 @@ def page(browser):
     problems = watch.problems()
     if problems:
         pytest.fail("the page misbehaved:\n" + "\n".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def page(browser):
+    yield from watched_page(browser)

@@ -26,14 +26,14 @@ def message(page):
 
 
 FAIL_FRAMES = """ganlabPyodide.runPython(`
-import ganlab_wasm.session as m
-m._real_frame, m._failures = m.Session.frame, 3
-def failing(self):
+import ganlab_wasm.lab as m
+m._real_frame, m._failures = m.Lab.frame, 3
+def failing(self, *args):
     if m._failures > 0:
         m._failures -= 1
         raise ValueError("an injected fault")
-    return m._real_frame(self)
-m.Session.frame = failing
+    return m._real_frame(self, *args)
+m.Lab.frame = failing
 `)"""
 
 

@@ -27,12 +27,18 @@ def test_ranges_are_in_the_message():
         Config(loss="l2")
 
 
-def test_defaults_follow_gan_lab():
+def test_defaults_are_the_tuned_model_and_gan_labs_stays_selectable():
+    """The page opens on the model scripts/tune_presets.py found to train two
+    Gaussians from scratch (see README, "What differs from GAN Lab"); GAN
+    Lab's own model is still a valid configuration."""
     c = Config()
-    assert (c.distribution, c.noise_dim, c.noise_type, c.loss) == ("gaussians", 2, "uniform", "log")
-    assert (c.g_layers, c.g_neurons, c.d_layers, c.d_neurons) == (2, 8, 2, 8)
-    assert (c.optimizer_g, c.optimizer_d, c.learning_rate_g, c.learning_rate_d) == ("sgd", "sgd", 0.1, 0.1)
+    assert (c.distribution, c.noise_dim, c.noise_type, c.loss, c.real_label) == ("gaussians", 2, "gaussian", "log", 0.95)
+    assert (c.g_layers, c.g_neurons, c.d_layers, c.d_neurons, c.activation) == (2, 16, 3, 32, "leaky_relu")
+    assert (c.optimizer_g, c.optimizer_d, c.learning_rate_g, c.learning_rate_d) == ("adam", "adam", 0.0003, 0.002)
     assert (c.k_d, c.k_g, c.batch_size) == (2, 1, 150)
+    gan_lab = Config(noise_type="uniform", g_neurons=8, d_layers=2, d_neurons=8, activation="relu",
+                     optimizer_g="sgd", optimizer_d="sgd", learning_rate_g=0.1, learning_rate_d=0.1)
+    assert gan_lab.replace(loss="minimax").loss == "minimax"
 
 
 def test_unknown_setting_is_refused():
@@ -74,11 +80,20 @@ def test_schema_describes_every_field():
 def test_recommended_settings_are_valid_and_explicit():
     for name, settings in RECOMMENDED.items():
         kwargs = {"points": [(0.5, 0.5)] * 10} if name == "drawn" else {}
-        c = recommended(Config(distribution=name, learning_rate_g=0.5, **kwargs))
+        c = recommended(Config(distribution=name, learning_rate_g=0.5, optimizer_d="sgd", **kwargs))
         for key, value in settings.items():
             assert getattr(c, key) == value
-    # constructing a Lab never applies them silently
-    assert Lab(Config(distribution="ring")).config.g_neurons == 8
+        assert {"optimizer_g", "optimizer_d", "learning_rate_g", "learning_rate_d", "k_d"} <= set(settings)
+    # each loss brings its own settings on top of the data's
+    c = recommended(Config(loss="wasserstein"))
+    assert (c.optimizer_d, c.k_d, c.g_neurons) == ("rmsprop", 5, RECOMMENDED["gaussians"]["g_neurons"])
+    # constructing a Lab, or choosing a loss, never applies them silently
+    assert Lab(Config(distribution="ring")).config.g_neurons == Config().g_neurons
+    lab = Lab()
+    lab.update(loss="wasserstein")
+    assert lab.config.optimizer_d == Config().optimizer_d
+    assert lab.use_recommended()["changed"]
+    assert lab.config.optimizer_d == "rmsprop"
 
 
 def test_bad_update_changes_nothing():

@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 
+from ganlab_wasm import Config
 from ganlab_wasm.session import Session
 
 
@@ -27,7 +28,7 @@ def test_commands_are_validated_and_errors_change_nothing():
     assert "valid JSON" in json.loads(s.command("{"))["error"]
     bad = run(s, cmd="set", params={"learning_rate_g": 0.5, "k_d": 99})
     assert not bad["ok"] and "k_d" in bad["error"]
-    assert s.lab.config.learning_rate_g == 0.1          # nothing applied
+    assert s.lab.config.learning_rate_g == Config().learning_rate_g     # nothing applied
     assert "bad arguments" in run(s, cmd="step", bogus=1)["error"]
     assert "unknown setting" in run(s, cmd="set", params={"speed": "fast", "zzz": 1})["error"]
     assert s.options["speed"] == "normal"

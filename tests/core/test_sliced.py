@@ -145,3 +145,25 @@ def test_a_big_model_is_timed_a_measurement_per_slice_while_it_trains(monkeypatc
     epoch = s.lab.epoch
     s.tick(5)
     assert s.lab.epoch >= epoch and s.accel.calibrations == 1  # decided: no more timing
+
+
+def test_a_cut_epoch_goes_on_exactly_after_the_products_were_timed_again():
+    """Timing runs epochs and restores the state; a cut epoch must not lose its place
+    (a lost GPU mid-epoch recalibrates: the epoch then failed on a missing trace)."""
+    from ganlab_wasm.accel import Accelerator
+    whole, cut = Lab(Config(seed=4)), Lab(Config(seed=4))
+    whole.train(3, report=False)
+    accel = Accelerator()
+    accel.adopt(cut)
+    clock = StepClock(1.0)
+    while cut.gan.d_updates < 2:                     # into the G update of the first epoch
+        cut.train_until(clock.now + 1.5, clock)
+    for _ in range(3):
+        cut.train_until(clock.now + 1.5, clock)
+    assert cut.epoch_in_progress and cut.gan.d_updates == 2
+    assert accel.prepare(cut, "cpu")                 # timed: whole epochs run, then restored
+    finished = 0
+    while finished < 3:
+        finished += cut.train_until(clock.now + 1.5, clock, max_epochs=3 - finished)
+    assert np.array_equal(cut.gan.G.params, whole.gan.G.params)
+    assert np.array_equal(cut.gan.D.params, whole.gan.D.params)

@@ -60,7 +60,7 @@ def test_changing_a_learning_rate_keeps_weights_and_moments():
 
 
 @pytest.mark.parametrize("change", [dict(g_layers=3), dict(d_neurons=5), dict(noise_dim=1),
-                                    dict(noise_type="gaussian"), dict(distribution="ring"),
+                                    dict(noise_type="uniform"), dict(distribution="ring"),
                                     dict(activation="tanh"), dict(seed=9)])
 def test_structural_changes_rebuild(change):
     lab = Lab()

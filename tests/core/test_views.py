@@ -54,7 +54,7 @@ def test_heatmap_orientation_is_row_y_column_x():
 def test_manifold_mass_is_conserved():
     """Mass in = mass drawn. (A ReLU generator can fold whole cells onto a
     line, where density is unbounded: a smooth tanh generator has none.)"""
-    smooth = Lab(Config(activation="tanh"))
+    smooth = Lab(Config(activation="tanh", noise_type="uniform"))
     smooth.train(100)
     f = smooth.frame(manifold_cells=20)
     area = quad_areas(f["manifold"].astype(np.float64))
@@ -68,7 +68,7 @@ def test_manifold_mass_is_conserved():
 
 
 def test_one_dimensional_noise_gives_a_polyline():
-    lab = Lab(Config(noise_dim=1))
+    lab = Lab(Config(noise_dim=1, noise_type="uniform"))
     f = lab.frame(manifold_cells=20)
     assert f["manifold"].shape == (21, 2) and f["manifold_density"].shape == (20,)
     assert f["noise"].shape == (450, 1)

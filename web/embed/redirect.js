@@ -8,5 +8,6 @@
   var rest = hash.replace(/^#/, '').split('&').filter(function (part) {
     return part && part.split('=')[0] !== 'embed';
   });
+  window.ganlabRedirecting = true;   // page/early-worker.js then starts no worker
   location.replace(new URL('embed.html' + (rest.length ? '#' + rest.join('&') : ''), location.href).href);
 })();

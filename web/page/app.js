@@ -127,7 +127,9 @@ function buildControls() {
     if (error.message === 'the lab was restarted') client.ready.then(thumbnails);
     else messages.error(`The data thumbnails could not be made: ${error.message}`);
   });
-  thumbnails();
+  // after the first frame: the worker makes them in Python, and the first frame comes first
+  if (client.lastFrame) thumbnails();
+  else client.addEventListener('frame', thumbnails, { once: true });
 
   // The worker's notice that an epoch takes over a second (Session.notice): shown
   // while it holds, taken away when the settings are fast again.

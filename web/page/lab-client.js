@@ -16,7 +16,8 @@ import { checkFrameLayout } from './frame-layout.js';
 export class LabError extends Error {}
 
 export const MAX_LOAD_BYTES = 20 * 1024 * 1024;   // the file picker's cap, for ganlab.load too
-const HUNG_MS = 3000;             // silence after which the worker is taken for dead (it beats every 500 ms)
+const HUNG_MS = 8000;   // silence after which the worker is taken for dead (it beats every 500 ms; a
+                        // loaded 2-core machine stalled a healthy worker for over 3 s)
 const WATCH_MS = 250;
 const FRAME_RETRY_MS = 500;       // after a frame failed, wait this long before asking again
 
@@ -31,6 +32,15 @@ export function decodeFrame(headerText, buffer, { isFrame = false, check = check
     arrays[name] = { data: all.subarray(offset, offset + size), shape };
   }
   return { header, arrays };
+}
+
+/** The worker page/early-worker.js started from the page's <head>, if it is
+ *  for this URL and nobody took it yet: {worker, queued events}. */
+function takeEarlyWorker(url) {
+  const early = globalThis.ganlabEarlyWorker;
+  if (!early || early.taken || early.url !== new URL(url, location.href).href) return null;
+  early.taken = true;
+  return early;
 }
 
 export class LabClient extends EventTarget {
@@ -72,12 +82,19 @@ export class LabClient extends EventTarget {
 
   start() {
     if (this.worker) this._newReadyPromise();
-    this.worker = new Worker(this.workerUrl, { type: 'module', ...(this.workerName ? { name: this.workerName } : {}) });
+    // a named worker (images.html) is never the one page/early-worker.js started
+    const early = this.workerName ? null : takeEarlyWorker(this.workerUrl);
+    this.worker = early?.worker
+      ?? new Worker(this.workerUrl, { type: 'module', ...(this.workerName ? { name: this.workerName } : {}) });
     this.worker.onmessage = ({ data }) => this._receive(data);
     this.worker.onerror = (event) => {
       event.preventDefault?.();
       this._fail(`the worker stopped: ${event.message || 'unknown error'}`);
     };
+    for (const event of early?.queued ?? []) {
+      if (event.type === 'message') this.worker.onmessage(event);
+      else this.worker.onerror(event);
+    }
     this.running = true;
     requestAnimationFrame(() => this._pace());
     return this.ready;
