@@ -146,7 +146,8 @@ def test_training_on_the_gpu_matches_numpy_over_100_epochs(page, site_url):
 def test_auto_keeps_numpy_for_the_default_model_and_a_lost_device_falls_back(page, site_url):
     open_lab(page, site_url)
     compute_state(page, lambda c: c["gpu"] == "ready")
-    page.evaluate("ganlab.set({speed: 'fast'}).then(() => ganlab.play())")
+    # GAN Lab's small model (2x8 both): small enough that the chooser never times it
+    page.evaluate("ganlab.set({speed: 'fast', d_layers: 2, d_neurons: 8, g_neurons: 8}).then(() => ganlab.play())")
     page.wait_for_function("ganlab.state().epoch > 300")
     compute = page.evaluate("ganlab.refresh()")["compute"]
     assert compute["using"] == "numpy" and compute["gpu_calls"] == 0, compute   # the chooser kept numpy
