@@ -79,7 +79,7 @@ def test_the_loss_and_divergence_charts_have_axis_titles(page, site_url):
     open_app(page, site_url)
     titles = page.evaluate("""ganlabApp.metrics.figures.map((f) => [
         f.below.map((a) => a.axis_label), f.left.map((a) => a.axis_label)])""")
-    assert titles == [[["epoch"], ["loss"]], [["epoch"], ["divergence"]]]
+    assert titles == [[["epoch"], ["loss"]], [["epoch"], ["divergence (nats)"]], [["epoch"], ["distance (canvas widths)"]]]
 
 
 def test_the_epochs_per_second_reading_is_not_zero_at_slow_speed(page, site_url):
