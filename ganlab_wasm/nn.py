@@ -100,22 +100,7 @@ class MLP:
 
     def trace(self, x):
         """Run the network; return the input and every layer's output."""
-        mm, act = self.backend.matmul, self._act
-        outputs = [x]
-        a = x
-        for w, b in self._hidden:
-            a = mm(a, w)
-            a += b
-            act(a)
-            outputs.append(a)
-        a = mm(a, self.weights[-1])
-        a += self.biases[-1]
-        if self.output == "canvas":
-            np.tanh(a, out=a)
-            a *= 0.5
-            a += 0.5
-        outputs.append(a)
-        return outputs
+        return _run(self._forward_pass(x))
 
     def forward(self, x):
         """Run the network and keep what backward() needs."""
@@ -133,35 +118,23 @@ class MLP:
         d(loss)/d(input) when input_grad is set.
         """
         outputs = self._trace if trace is None else trace
-        mm, act_back = self.backend.matmul, self._act_back
-        d = d_out
-        if self.output == "canvas":
-            o = outputs[-1]
-            d = o * -2.0      # d(0.5 + 0.5 tanh)/dz = 2 o (1 - o)
-            d += 2.0
-            d *= o
-            d *= d_out
-        ones = self._ones_row(len(d)) if weight_grads else None
-        for i in range(len(self.weights) - 1, -1, -1):
-            a_in = outputs[i]
-            if weight_grads:
-                mm(a_in.T, d, out=self.weight_grads[i])
-                mm(ones, d, out=self.bias_grads[i])
-            if i == 0 and not input_grad:
-                return None
-            d = mm(d, self.weights[i].T)
-            if i > 0:
-                act_back(d, a_in)
-        return d
+        return _run(self._backward_pass(d_out, weight_grads, input_grad, outputs))
 
     # --- the same passes, one product at a time --------------------------
-    # Generators that do exactly what trace()/forward() and backward() do, in
-    # the same order with the same numpy calls (so the results are identical
-    # bit for bit; tests/core/test_sliced.py checks it), pausing after each
-    # matrix product. The lab drives them when an epoch is too long for one
-    # training slice, so that pause and commands never wait for a whole
-    # update of a big model. Each returns its result through StopIteration.
+    # The lab drives these when an epoch is too long for one training slice,
+    # so that pause and commands never wait for a whole update of a big model
+    # (tests/core/test_sliced.py checks cut epochs equal whole ones bit for
+    # bit). Each returns its result through StopIteration.
     def forward_steps(self, x):
+        self._trace = yield from self._forward_pass(x)
+        return self._trace[-1]
+
+    def backward_steps(self, d_out, weight_grads=True, input_grad=False):
+        return (yield from self._backward_pass(d_out, weight_grads, input_grad, self._trace))
+
+    # One generator per pass, pausing after each matrix product: trace() and
+    # backward() run them to the end, the *_steps versions one product at a time.
+    def _forward_pass(self, x):
         mm, act = self.backend.matmul, self._act
         outputs = [x]
         a = x
@@ -178,17 +151,15 @@ class MLP:
             a *= 0.5
             a += 0.5
         outputs.append(a)
-        self._trace = outputs
         yield
-        return a
+        return outputs
 
-    def backward_steps(self, d_out, weight_grads=True, input_grad=False):
-        outputs = self._trace
+    def _backward_pass(self, d_out, weight_grads, input_grad, outputs):
         mm, act_back = self.backend.matmul, self._act_back
         d = d_out
         if self.output == "canvas":
             o = outputs[-1]
-            d = o * -2.0
+            d = o * -2.0      # d(0.5 + 0.5 tanh)/dz = 2 o (1 - o)
             d += 2.0
             d *= o
             d *= d_out
@@ -212,3 +183,12 @@ class MLP:
         if row is None:
             row = self._ones[n] = np.ones((1, n), np.float32)
         return row
+
+
+def _run(steps):
+    """Run a pass generator to its end and return its result."""
+    try:
+        while True:
+            next(steps)
+    except StopIteration as done:
+        return done.value
