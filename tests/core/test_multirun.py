@@ -112,12 +112,14 @@ def test_bad_changes_change_nothing():
     comparison = Comparison(BASE, vary="k_d", values=[0, 2])
     comparison.train(10)
     before = [lab.gan.G.params.copy() for lab in comparison.labs]
+    rates_before = [c.learning_rate_g for c in comparison.configs]
     with pytest.raises(ConfigError):
         comparison.update(learning_rate_d=99)
     with pytest.raises(ConfigError, match="cannot both be 0"):
         comparison.update(k_g=0, learning_rate_g=0.05)     # fine for run 1, not for run 0: neither changes
     assert [c.k_g for c in comparison.configs] == [1, 1]
-    assert [c.learning_rate_g for c in comparison.configs] == [0.1, 0.1]
+    assert [c.learning_rate_g for c in comparison.configs] == rates_before
+    assert rates_before != [0.05, 0.05]
     with pytest.raises(ConfigError):
         comparison.update(run=5, k_d=1)
     with pytest.raises(ConfigError):
