@@ -31,28 +31,31 @@ class LoadError(ValueError):
 NOT_OURS = "this is not a ganlab_wasm experiment file (or it is damaged)"
 
 
-def unpack(blob):
-    """{entry name without .npy: array} from the file's bytes, within the caps."""
+def unpack(blob, max_entries=MAX_ENTRIES, not_ours=NOT_OURS):
+    """{entry name without .npy: array} from the file's bytes, within the caps.
+
+    The image lab and comparisons read their files through it too, with their
+    own entry count and their own words for "not one of ours"."""
     if len(blob) > MAX_FILE_BYTES:
         raise LoadError(f"this file is too large to be a saved experiment (more than {MAX_FILE_BYTES >> 20} MB)")
     try:
         archive = zipfile.ZipFile(io.BytesIO(blob))
         entries = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError):
-        raise LoadError(NOT_OURS) from None
-    if not entries or len(entries) > MAX_ENTRIES:
-        raise LoadError(NOT_OURS)
+        raise LoadError(not_ours) from None
+    if not entries or len(entries) > max_entries:
+        raise LoadError(not_ours)
     arrays, left = {}, MAX_UNPACKED_BYTES
     for entry in entries:
         name = entry.filename
         if not name.endswith(".npy") or name[:-4] in arrays:
-            raise LoadError(NOT_OURS)
+            raise LoadError(not_ours)
         try:
             with archive.open(entry) as f:
                 # Read one byte past what is left: the sizes a zip declares can lie.
                 data = f.read(left + 1)
         except Exception:
-            raise LoadError(NOT_OURS) from None
+            raise LoadError(not_ours) from None
         left -= len(data)
         if left < 0:
             raise LoadError(f"this file unpacks to more than {MAX_UNPACKED_BYTES >> 20} MB: "
@@ -60,7 +63,7 @@ def unpack(blob):
         try:
             arrays[name[:-4]] = np.lib.format.read_array(io.BytesIO(data), allow_pickle=False)
         except Exception:
-            raise LoadError(NOT_OURS) from None
+            raise LoadError(not_ours) from None
     return arrays
 
 

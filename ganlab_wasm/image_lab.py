@@ -25,7 +25,7 @@ from importlib import resources
 
 import numpy as np
 
-from . import __version__
+from . import experiment_file
 from .backend import NUMPY
 from .classifier import load_classifier
 from .data import NOISE_HIGH, NOISE_LOW, noise_sampler
@@ -34,6 +34,9 @@ from .image_gan import ImageGAN
 from .image_settings import FIELDS, MODELS, STRUCTURAL, ImageSettings, ImageSettingsError  # noqa: F401
 from .lab import DivergedError, LoadError
 from .losses import Loss
+from .version import __version__
+
+MAX_FILE_ENTRIES = 32   # a full save holds ~19 entries (weights, moments, history, log)
 
 GRID_ROWS = GRID_COLS = 10       # the fixed-noise grid: 100 fakes; conditional: row r asks for class r
 GRID = GRID_ROWS * GRID_COLS
@@ -553,12 +556,12 @@ class ImageLab:
     @classmethod
     def load(cls, blob, backend=NUMPY):
         """An ImageLab from save() bytes; LoadError for anything else."""
+        not_ours = "this is not a ganlab_wasm image experiment file (or it is damaged)"
+        arrays = experiment_file.unpack(bytes(blob), max_entries=MAX_FILE_ENTRIES, not_ours=not_ours)
         try:
-            with np.load(io.BytesIO(bytes(blob)), allow_pickle=False) as npz:
-                arrays = {k: npz[k] for k in npz.files}
             meta = json.loads(arrays.pop("meta").tobytes())
         except Exception:
-            raise LoadError("this is not a ganlab_wasm image experiment file (or it is damaged)") from None
+            raise LoadError(not_ours) from None
         if not isinstance(meta, dict) or meta.get("format") != FORMAT:
             raise LoadError("this file is not a ganlab_wasm image experiment in a format this version reads")
         try:

@@ -28,6 +28,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from . import experiment_file
 from .config import Config, ConfigError
 from .lab import CHUNK, LEVELS, DivergedError, Lab, LoadError
 from .losses import Loss
@@ -588,12 +589,12 @@ class Comparison:
     @classmethod
     def load(cls, blob):
         """A Comparison from save() bytes; raises LoadError for anything else."""
+        not_ours = "this is not a ganlab_wasm comparison file (or it is damaged)"
+        arrays = experiment_file.unpack(bytes(blob), not_ours=not_ours)
         try:
-            with np.load(io.BytesIO(bytes(blob)), allow_pickle=False) as npz:
-                arrays = {k: npz[k] for k in npz.files}
             meta = json.loads(arrays.pop("meta").tobytes())
         except Exception:
-            raise LoadError("this is not a ganlab_wasm comparison file (or it is damaged)") from None
+            raise LoadError(not_ours) from None
         if not isinstance(meta, dict) or meta.get("format") != FORMAT:
             raise LoadError("this file is not a ganlab_wasm comparison in a format this version reads")
         try:
