@@ -20,7 +20,7 @@ import { createTopbar } from '../ui/topbar.js';
 import { createGraph } from '../ui/graph.js';
 import { createSlowMotion, stageCollector } from '../ui/slowmo.js';
 import { attachKeyboard } from '../ui/keyboard.js';
-import { createSharePanel, hideControls } from '../page/share-panel.js';
+import { connectSharing, hideControls } from '../page/share-panel.js';
 import { download, toCsv } from '../page/files.js';
 import { registerServiceWorker } from '../page/offline.js';
 import { createImageMetrics } from './metrics.js';
@@ -211,18 +211,7 @@ function wireFiles() {
 async function restoreFromUrl() {
   const pageState = createImagePageState({ api, schema: api.schema, messages, hideControls });
   await pageState.restore();
-  const autoplay = $('#autoplay');
-  autoplay.checked = pageState.autoplay;
-  autoplay.addEventListener('change', () => pageState.setAutoplay(autoplay.checked));
-  createSharePanel({
-    shareButton: $('#share'),
-    panel: $('#classroom .classroom-panel'),
-    linkFor: (hide) => pageState.link(hide),
-    onHide: (names) => pageState.setHidden(names),
-    initiallyHidden: pageState.hidden,
-    report: (text) => messages.note(text),
-  });
-  $('#share').disabled = false;
+  connectSharing(pageState, messages);
   Object.assign(app, { pageState });
   registerServiceWorker({
     onUpdateReady: () => messages.note('A newer version of GAN Lab was deployed: reload the page to use it.'),

@@ -26,7 +26,7 @@ import { createSlowMotion, stageCollector } from '../ui/slowmo.js';
 import { attachKeyboard } from '../ui/keyboard.js';
 import { distributionLabel, readableMessage } from '../ui/labels.js';
 import { createPageState } from './page-state.js';
-import { createSharePanel, hideControls } from './share-panel.js';
+import { connectSharing, hideControls } from './share-panel.js';
 import { exportCsv, exportPng, saveExperiment, wireLoading } from './files.js';
 import { registerServiceWorker } from './offline.js';
 
@@ -199,18 +199,7 @@ function wireFiles() {
 async function restoreFromUrl() {
   const pageState = createPageState({ api, app, schema: api.schema, messages });
   await pageState.restore();
-  const autoplay = $('#autoplay');
-  autoplay.checked = pageState.autoplay;
-  autoplay.addEventListener('change', () => pageState.setAutoplay(autoplay.checked));
-  createSharePanel({
-    shareButton: $('#share'),
-    panel: $('#classroom .classroom-panel'),
-    linkFor: (hide) => pageState.link(hide),
-    onHide: (names) => pageState.setHidden(names),
-    initiallyHidden: pageState.hidden,
-    report: (text) => messages.note(text),
-  });
-  $('#share').disabled = false;
+  connectSharing(pageState, messages);
   Object.assign(app, { pageState });
   // Cache the site for offline use only now, so it never competes with start-up.
   registerServiceWorker({

@@ -81,3 +81,23 @@ export function createSharePanel({ shareButton, panel, linkFor, onHide, initiall
   });
   return { hidden: () => [...hidden] };
 }
+
+/**
+ * The page's autoplay box and Share / classroom panel, kept in step with its
+ * page state (url-state); the same wiring on index.html and images.html.
+ */
+export function connectSharing(pageState, messages) {
+  const autoplay = document.querySelector('#autoplay');
+  autoplay.checked = pageState.autoplay;
+  autoplay.addEventListener('change', () => pageState.setAutoplay(autoplay.checked));
+  const shareButton = document.querySelector('#share');
+  createSharePanel({
+    shareButton,
+    panel: document.querySelector('#classroom .classroom-panel'),
+    linkFor: (hide) => pageState.link(hide),
+    onHide: (names) => pageState.setHidden(names),
+    initiallyHidden: pageState.hidden,
+    report: (text) => messages.note(text),
+  });
+  shareButton.disabled = false;
+}
