@@ -13,6 +13,8 @@ Fixtures
                          error, or requested anything from an origin other than the test
                          servers'. `page.watch` is the PageWatch that records all this.
   watched_context (function) watched_context() -> (context, PageWatch), no teardown checks
+  open_watched_page (function) open_watched_page(csp=..., init_script=...): a generator
+                         like `page`'s, for fixtures that need other options
 
 Every test in this folder is marked `browser` (they need node/npm and chromium), so
 `pytest -m "not browser"` runs the core tests alone. $CHROMIUM overrides the browser path.
@@ -262,3 +264,10 @@ def watched_page(browser, csp=False, init_script=None):
 @pytest.fixture
 def page(browser):
     yield from watched_page(browser)
+
+
+@pytest.fixture
+def open_watched_page(browser):
+    """watched_page for this test's browser, for fixtures that need other
+    options (a test module cannot import it: `conftest` may name tests/core's)."""
+    return lambda **options: watched_page(browser, **options)

@@ -17,8 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build
-
 ROOT = Path(__file__).resolve().parents[2]
 STAGES = ["interpreter", "numpy", "package", "ready"]
 RESULTS = ROOT / "test-results"
@@ -124,7 +122,7 @@ def run_build(*args: str, env: dict | None = None) -> subprocess.CompletedProces
                           capture_output=True, text=True, env={**os.environ, **(env or {})})
 
 
-def tampered_wheelhouse(dist, folder):
+def tampered_wheelhouse(build, folder):
     """A copy of the official Pyodide wheels with one byte of numpy flipped."""
     folder.mkdir()
     for wheel in Path(build.wheel_source(None, build.pinned_pyodide())).glob("*.whl"):
@@ -136,8 +134,8 @@ def tampered_wheelhouse(dist, folder):
     return numpy
 
 
-def test_build_rejects_tampered_wheel(dist, tmp_path):
-    numpy = tampered_wheelhouse(dist, tmp_path / "wheels")
+def test_build_rejects_tampered_wheel(dist, tmp_path, build_py):
+    numpy = tampered_wheelhouse(build_py, tmp_path / "wheels")
     out = tmp_path / "out"
     done = run_build("--wheelhouse", str(tmp_path / "wheels"), "--out", str(out))
     assert done.returncode == 1
@@ -150,7 +148,7 @@ def test_build_rejects_tampered_download(dist, tmp_path, build_py):
     version = build_py.pinned_pyodide()
     official = Path(build_py.wheel_source(None, version))   # dist/ holds a trimmed numpy
     original = next(official.glob("numpy-*.whl")).read_bytes()
-    numpy = tampered_wheelhouse(dist, tmp_path / "cdn")
+    numpy = tampered_wheelhouse(build_py, tmp_path / "cdn")
     server = build_py.make_server(tmp_path / "cdn", 0, "/", quiet=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     cdn = f"http://127.0.0.1:{server.server_port}/"

@@ -19,12 +19,10 @@ document.addEventListener('securitypolicyviolation',
 
 
 @pytest.fixture
-def csp_page(browser):
+def csp_page(open_watched_page):
     """A page whose context enforces the CSP (the others bypass it); fails at
     teardown on any unexpected console error (a violation logs one)."""
-    from conftest import watched_page
-
-    yield from watched_page(browser, csp=True, init_script=RECORD_VIOLATIONS)
+    yield from open_watched_page(csp=True, init_script=RECORD_VIOLATIONS)
 
 
 def wait(page, predicate):
