@@ -216,7 +216,7 @@ def test_epochs_to_train_stops_with_a_full_progress_bar(page, site_url):
     page.fill("#setting-epochs_to_train", "60")
     page.dispatch_event("#setting-epochs_to_train", "change")
     page.wait_for_function("ganlab.state().options.epochs_to_train === 60")
-    assert "trains 60 epochs" in page.text_content("#train-progress-text")
+    page.wait_for_function("document.querySelector('#train-progress-text').textContent.includes('trains 60 epochs')")
     page.click("#play")
     page.wait_for_function("ganlab.client.lastFrame.header.target && !ganlab.client.lastFrame.header.playing")
     s = state(page)

@@ -318,7 +318,7 @@ def test_hovers_explain_a_fake_sample_and_morph_the_generator(page, site_url):
 
 def test_divergence_is_shown_and_the_page_keeps_working(page, site_url):
     open_app(page, site_url)
-    page.evaluate("ganlab.set({loss: 'lsgan', learning_rate_d: 10, learning_rate_g: 10, speed: 'fast'})")
+    page.evaluate("ganlab.set({loss: 'lsgan', optimizer_g: 'sgd', optimizer_d: 'sgd', learning_rate_d: 10, learning_rate_g: 10, speed: 'fast'})")
     page.click("#play")
     page.wait_for_function("document.querySelector('#message').textContent.includes('diverged')")
     page.wait_for_function("document.querySelector('#play').getAttribute('aria-label') === 'Play'")

@@ -2,6 +2,10 @@
 
 from test_interface import message, open_app, refreshed
 
+from ganlab_wasm.schema import SETTINGS
+
+DEFAULTS = {s.name: s.default for s in SETTINGS}
+
 
 def enter_drawing(page):
     page.click("#picker-button")
@@ -120,7 +124,7 @@ def test_a_comparison_travels_in_the_link(page, site_url):
     page.wait_for_function("ganlab.client.framesReceived > 2")
     page.wait_for_function("document.querySelectorAll('.compare-tile').length === 2")
     state = page.evaluate("ganlab.send('state')")
-    assert state["compare"]["values"] == [0.1, 0.03, 0.3] and state["config"]["seed"] == 3
+    assert state["compare"]["values"] == [DEFAULTS["learning_rate_d"], 0.03, 0.3] and state["config"]["seed"] == 3
     page.evaluate("ganlab.train(40)")
     page.wait_for_function("decodeURIComponent(location.hash).includes('compare=learning_rate_d:0.03,0.3')")
     kl = page.evaluate("ganlab.send('state')")["compare"]["runs"]

@@ -5,6 +5,10 @@ requests anything from another origin.)"""
 
 import pytest
 
+from ganlab_wasm.schema import SETTINGS
+
+DEFAULTS = {s.name: s.default for s in SETTINGS}
+
 PAGE = "minimal.html"
 
 
@@ -58,14 +62,14 @@ def test_bad_settings_are_refused_and_training_continues(page, site_url):
         message = page.evaluate(f"ganlab.set({bad}).then(() => 'accepted', e => e.message)")
         assert words in message, (bad, message)
     before = refreshed(page)
-    assert before["playing"] and before["config"]["learning_rate_d"] == 0.1
+    assert before["playing"] and before["config"]["learning_rate_d"] == DEFAULTS["learning_rate_d"]
     page.wait_for_timeout(500)
     assert refreshed(page)["epoch"] > before["epoch"]
 
 
 def test_divergence_is_reported_and_the_lab_recovers(page, site_url):
     open_lab(page, site_url)
-    page.evaluate("ganlab.set({loss: 'lsgan', learning_rate_d: 10, learning_rate_g: 10, speed: 'fast'})"
+    page.evaluate("ganlab.set({loss: 'lsgan', optimizer_g: 'sgd', optimizer_d: 'sgd', learning_rate_d: 10, learning_rate_g: 10, speed: 'fast'})"
                   ".then(() => ganlab.play())")
     page.wait_for_function("document.querySelector('#message').textContent.includes('diverged')")
     state = refreshed(page)
