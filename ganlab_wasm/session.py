@@ -356,8 +356,9 @@ class Session(RunsMixin):      # RunsMixin: compare runs, rewind, own data (sess
             self._epoch_cost is None or self._epoch_cost > SLICED_ABOVE or lab.epoch_in_progress)
         if sliced:
             self._leave_preview()
-            if self.history is not None and not lab.epoch_in_progress:
-                # stop at the next due snapshot (rewind), so snapshots land every `every` epochs
+            if self.history is not None:
+                # stop at the next due snapshot (rewind), so snapshots land every `every` epochs;
+                # an epoch in progress counts as one (train_until finishes it first)
                 allowed = min(allowed, max(1, self.history.due() - lab.epoch))
             try:
                 done = lab.train_until(start + budget, clock, None if allowed == math.inf else allowed)

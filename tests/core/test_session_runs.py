@@ -114,3 +114,19 @@ def test_load_points_makes_a_drawn_distribution_and_refuses_bad_text():
     assert not bad["ok"] and "only 2 good point" in bad["error"] and "Nothing was changed" in bad["error"]
     assert s.lab.config == before
     assert not send(s, "load_points", text=12)["ok"]
+
+
+def test_training_cut_into_products_still_snapshots_every_n_epochs(monkeypatch):
+    # Every epoch takes the path cut after each product, and a fake clock (0.1 ms
+    # a reading) ends most ticks inside an epoch: the next tick starts mid-epoch
+    # and finishes several epochs, which must still stop at each due snapshot.
+    import ganlab_wasm.session as session_module
+    monkeypatch.setattr(session_module, "SLICED_ABOVE", 0.0)
+    ticks = iter(range(10 ** 9))
+    s = Session(Config(seed=2), clock=lambda: next(ticks) / 10_000)
+    s.defer_train = True
+    assert send(s, "train", epochs=300)["pending"]
+    while not s.train_reply():
+        s.tick(12)
+    assert s.lab.epoch == 300
+    assert s.history.epochs() == list(range(0, 301, s.history.every))
