@@ -20,10 +20,9 @@ from .config import ConfigError
 from .gan import STAGES
 from .image_lab import FIELDS, GRID_COLS, GRID_ROWS, MODELS, ImageLab, ImageSettings, ImageSettingsError
 from .lab import DivergedError, LoadError
-from .schema import IMAGE_COMMAND_BY_NAME, IMAGE_OPTION_BY_NAME, IMAGE_OPTIONS, CommandArgsError
+from .schema import IMAGE_COMMAND_BY_NAME, IMAGE_OPTION_BY_NAME, IMAGE_OPTIONS
 from .rate import RateMeter
-from .safe import json_text
-from .session import CommandError, Session, _finite, _pack, internal_error
+from .session import CommandError, Session, _finite, _pack
 
 FIELD_BY_NAME = {f.name: f for f in FIELDS}
 OPTIONS = {o.name: o for o in IMAGE_OPTIONS}
@@ -50,6 +49,8 @@ def schema():
 
 class ImageSession(Session):
     """Session for the image lab (see session.Session for the protocol)."""
+
+    COMMAND_BY_NAME = IMAGE_COMMAND_BY_NAME
 
     def __init__(self, settings=None, clock=time.perf_counter):
         self.lab = ImageLab(settings or ImageSettings())
@@ -83,28 +84,7 @@ class ImageSession(Session):
             self.accel.adopt(self.lab)
         self._apply_view()
 
-    # --- commands ---------------------------------------------------------
-    def command(self, text):
-        """As Session.command, with the image lab's commands (schema.IMAGE_COMMANDS)."""
-        try:
-            message = json.loads(text)
-            if not isinstance(message, dict) or not isinstance(message.get("cmd"), str):
-                raise CommandError("a command is a JSON object with a string 'cmd'")
-            spec = IMAGE_COMMAND_BY_NAME.get(message["cmd"])
-            if spec is None or spec.where != "session":
-                raise CommandError(f"unknown command {message['cmd']!r}")
-            args = spec.check_args({k: v for k, v in message.items() if k not in ("cmd", "id")})
-            result = getattr(self, "cmd_" + spec.name)(**args)
-            return json_text({"ok": True, **(result or {})})
-        except (CommandError, ConfigError, LoadError, DivergedError) as e:
-            return json_text({"ok": False, "error": str(e)})
-        except CommandArgsError as e:
-            return json_text({"ok": False, "error": f"bad arguments: {e}"})
-        except json.JSONDecodeError:
-            return json_text({"ok": False, "error": "a command must be valid JSON"})
-        except Exception as e:          # a bug: a clear message, never a traceback, for the page
-            return json_text(internal_error(f"running {message.get('cmd', 'a command')}", e))
-
+    # --- commands (Session.command dispatches them by COMMAND_BY_NAME) ---
     def cmd_play(self, epochs=None):
         """Play; with epochs_to_train set (or `epochs` given) stop after that many."""
         count = self.options["epochs_to_train"] if epochs is None else epochs

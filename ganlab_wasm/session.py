@@ -74,6 +74,8 @@ def pretrained_names():
 
 
 class Session(RunsMixin):      # RunsMixin: compare runs, rewind, own data (session_runs.py)
+    COMMAND_BY_NAME = vocabulary.COMMAND_BY_NAME   # the commands this session answers (schema.py)
+
     def __init__(self, config=None, clock=time.perf_counter):
         self.lab = Lab(config or Config())
         self.options = {option.name: option.default for option in OPTIONS}
@@ -105,7 +107,7 @@ class Session(RunsMixin):      # RunsMixin: compare runs, rewind, own data (sess
             message = json.loads(text)
             if not isinstance(message, dict) or not isinstance(message.get("cmd"), str):
                 raise CommandError("a command is a JSON object with a string 'cmd'")
-            spec = vocabulary.COMMAND_BY_NAME.get(message["cmd"])
+            spec = self.COMMAND_BY_NAME.get(message["cmd"])
             if spec is None or spec.where != "session":
                 raise CommandError(f"unknown command {message['cmd']!r}")
             args = spec.check_args({k: v for k, v in message.items() if k not in ("cmd", "id")})
