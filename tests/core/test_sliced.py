@@ -59,10 +59,13 @@ def test_a_cut_epoch_pauses_after_one_product_and_moves_counters_per_update():
     assert not lab.epoch_in_progress and lab.gan.g_updates == 1
 
 
+# the route (lsgan, SGD at lr 10) on GAN Lab's model, where it diverges in epoch 13
+DIVERGING = dict(loss="lsgan", optimizer_g="sgd", optimizer_d="sgd", learning_rate_d=10, learning_rate_g=10,
+                 g_neurons=8, d_layers=2, d_neurons=8, activation="relu", noise_type="uniform")
+
+
 def test_a_divergence_in_pieces_undoes_the_epoch():
-    # the route (lsgan, SGD at lr 10) on GAN Lab's model, where it diverges in epoch 13
-    lab = Lab(Config(loss="lsgan", optimizer_g="sgd", optimizer_d="sgd", learning_rate_d=10, learning_rate_g=10,
-                     g_neurons=8, d_layers=2, d_neurons=8, activation="relu", noise_type="uniform"))
+    lab = Lab(Config(**DIVERGING))
     clock = StepClock(1e-3)
     with pytest.raises(DivergedError, match="diverged in epoch 13"):
         for _ in range(1000):          # bounded: a run that never diverges fails, it does not hang
@@ -117,10 +120,11 @@ def test_a_deferred_train_runs_in_ticks_and_a_pause_ends_it_early():
 def test_a_deferred_train_that_diverges_replies_with_the_reason():
     s = Session()
     s.defer_train = True
-    run(s, cmd="set", params={"loss": "lsgan", "learning_rate_d": 10, "learning_rate_g": 10})
+    run(s, cmd="set", params=DIVERGING)
     run(s, cmd="train", epochs=3000)
-    while json.loads(s.tick(5))["busy"]:
-        pass
+    for _ in range(10000):             # bounded: a train that never ends fails, it does not hang
+        if not json.loads(s.tick(5))["busy"]:
+            break
     reply = json.loads(s.train_reply())
     assert not reply["ok"] and "diverged in epoch 13" in reply["error"] and s.lab.epoch == 12
 
