@@ -48,6 +48,50 @@ def test_uploaded_csv_file_and_shift_click_delete(page, site_url, tmp_path):
     assert refreshed(page)["config"]["points"] == 25 and "mine.csv" in message(page)
 
 
+def test_touch_tap_adds_long_press_deletes_the_nearest_and_drag_brushes(page, site_url):
+    # real touches through the DevTools protocol, so the page sees pointerType 'touch';
+    # all below y = 0.6, as the drawing bar covers the top of the square
+    open_app(page, site_url)
+    enter_drawing(page)
+    box = page.locator("#layered").bounding_box()
+    cdp = page.context.new_cdp_session(page)
+
+    def spot(x, y):
+        return {"x": box["x"] + x * box["width"], "y": box["y"] + (1 - y) * box["height"]}
+
+    def touch(kind, x, y):
+        cdp.send("Input.dispatchTouchEvent",
+                 {"type": kind, "touchPoints": [] if kind == "touchEnd" else [spot(x, y)]})
+
+    def count():
+        return page.evaluate("ganlabApp.drawing.points().length")
+
+    taps = [(0.2, 0.3), (0.4, 0.3), (0.6, 0.3), (0.8, 0.3), (0.5, 0.5)]
+    for x, y in taps:
+        touch("touchStart", x, y)
+        touch("touchEnd", x, y)
+    assert count() == len(taps)                               # each quick tap adds one point
+    assert page.text_content(".draw-count").startswith(f"{len(taps)} points")
+    touch("touchStart", 0.41, 0.31)                           # a long-press near (0.4, 0.3),
+    touch("touchMove", 0.415, 0.312)                          # a finger's wobble within the slop
+    page.wait_for_timeout(700)
+    touch("touchEnd", 0.41, 0.31)
+    points = page.evaluate("ganlabApp.drawing.points()")
+    assert len(points) == len(taps) - 1                       # one fewer, and the press added none
+    assert not any(abs(x - 0.4) < 0.05 and abs(y - 0.3) < 0.05 for x, y in points)
+    touch("touchStart", 0.3, 0.5)                             # a quick tap still adds one
+    touch("touchEnd", 0.3, 0.5)
+    assert count() == len(taps)
+    points = page.evaluate("ganlabApp.drawing.points()")
+    assert any(abs(x - 0.3) < 0.01 and abs(y - 0.5) < 0.01 for x, y in points)
+    touch("touchStart", 0.2, 0.15)                            # and a drag still brushes
+    for i in range(1, 31):
+        touch("touchMove", 0.2 + 0.02 * i, 0.15)
+    touch("touchEnd", 0.8, 0.15)
+    page.wait_for_timeout(700)                                # no long-press fires after the drag
+    assert count() >= len(taps) + 20
+
+
 def test_a_comparison_trains_in_the_worker_and_its_frames_carry_every_run(page, site_url):
     open_app(page, site_url)
     reply = page.evaluate("ganlab.compare('k_d', [1, 3])")

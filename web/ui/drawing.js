@@ -1,16 +1,23 @@
 // "Draw your own" data: brush points on the layered view's square with a
-// mouse, pen or finger (shift-click deletes the nearest point), then train on
-// them; or paste / upload CSV or whitespace-separated x, y rows, which the
-// worker parses (ganlab_wasm/points_io.py: scaled onto the canvas, bad rows
-// named by line). Too few points gets a message and changes nothing; the
-// points are rounded the way the URL stores them, so a shared link
-// reproduces the same run.
+// mouse, pen or finger (shift-click, or a long-press with a finger or pen,
+// deletes the nearest point), then train on them; or paste / upload CSV or
+// whitespace-separated x, y rows, which the worker parses
+// (ganlab_wasm/points_io.py: scaled onto the canvas, bad rows named by line).
+// Too few points gets a message and changes nothing; the points are rounded
+// the way the URL stores them, so a shared link reproduces the same run.
+//
+// A finger or pen's first point waits: a tap adds it when it lifts, a drag
+// adds it as soon as it moves more than LONG_PRESS_SLOP (then brushes on), and
+// a press held that still for LONG_PRESS_MS deletes the nearest point instead,
+// so the press itself leaves nothing behind. A mouse adds at once.
 
 import { el, setText } from './dom.js';
 import { quantizePoints } from '../page/url-state.js';
 import { field } from './schema.js';
 
 const SPACING = 0.012;   // minimum distance between brushed points, in canvas units
+const LONG_PRESS_MS = 500;        // a touch or pen held this long without moving deletes
+const LONG_PRESS_SLOP = 0.02;     // "without moving": within this distance, in canvas units
 
 export function createDrawing({ surface, bar, layered, api, messages, schema, onDone }) {
   const { min_points: minPoints, max_points: maxPoints } = field(schema, 'points');
@@ -18,6 +25,7 @@ export function createDrawing({ surface, bar, layered, api, messages, schema, on
   let active = false;
   let brushing = false;
   let last = null;
+  let press = null;        // a touch or pen press that may yet be a long-press: { id, point, timer }
   let tooFew = null;       // the "draw at least N points" error, while it is shown
 
   const count = el('span', { class: 'draw-count' });
@@ -73,26 +81,62 @@ export function createDrawing({ surface, bar, layered, api, messages, schema, on
     redraw();
   }
 
+  function endPress() {
+    if (!press) return null;
+    clearTimeout(press.timer);
+    const ended = press;
+    press = null;
+    return ended;
+  }
+
   surface.addEventListener('pointerdown', (event) => {
     if (!active) return;
     event.preventDefault();
     if (event.shiftKey) return removeNearest(at(event));     // shift-click: delete the nearest point
+    if (press) add(endPress().point, true);                  // a second finger: the first was a tap
     surface.setPointerCapture(event.pointerId);
     brushing = true;
-    add(at(event), true);
+    if (event.pointerType !== 'touch' && event.pointerType !== 'pen') return add(at(event), true);
+    const point = at(event);
+    press = {
+      id: event.pointerId,
+      point,
+      timer: setTimeout(() => {                              // held still: a long-press deletes
+        press = null;
+        brushing = false;
+        if (active) removeNearest(point);
+      }, LONG_PRESS_MS),
+    };
   });
   surface.addEventListener('pointermove', (event) => {
-    if (active && brushing) add(at(event));
+    if (!active || !brushing) return;
+    const point = at(event);
+    if (press) {
+      if (event.pointerId !== press.id) return;
+      if (Math.hypot(point[0] - press.point[0], point[1] - press.point[1]) <= LONG_PRESS_SLOP) return;
+      add(endPress().point, true);                           // moved: a stroke, so brush from where it began
+    }
+    add(point);
   });
-  const stop = () => {
+  surface.addEventListener('pointerup', (event) => {
+    if (press && event.pointerId !== press.id) return;
+    const tap = endPress();
+    if (active && tap) add(tap.point, true);                 // a quick tap adds its point
     brushing = false;
-  };
-  surface.addEventListener('pointerup', stop);
-  surface.addEventListener('pointercancel', stop);
+  });
+  surface.addEventListener('pointercancel', (event) => {
+    if (press && event.pointerId !== press.id) return;
+    endPress();                                              // the browser took the gesture: add nothing
+    brushing = false;
+  });
+  surface.addEventListener('contextmenu', (event) => {       // a long-press may also open a menu
+    if (active) event.preventDefault();
+  });
 
   function exit() {
     active = false;
     brushing = false;
+    endPress();
     bar.hidden = true;
     surface.classList.remove('drawing');
     layered.setDrawing(false);
@@ -160,8 +204,9 @@ export function createDrawing({ surface, bar, layered, api, messages, schema, on
       bar.hidden = false;
       surface.classList.add('drawing');
       layered.setDrawing(true);
-      messages.note('Click or touch and drag on the square to draw the real data (shift-click deletes the nearest point), ' +
-        'then press "Train on these points"; or paste or upload x, y rows.');
+      messages.note('Click or touch and drag on the square to draw the real data ' +
+        '(shift-click or long-press deletes the nearest point), then press "Train on these points"; ' +
+        'or paste or upload x, y rows.');
     },
     exit,
     points: () => points.map((p) => [...p]),
