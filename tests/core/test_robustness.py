@@ -191,6 +191,16 @@ def test_load_refuses_optimizer_state_and_weights_that_do_not_fit(changes, words
     refused_and_unchanged(arrays_with(**changes), words)
 
 
+def test_a_save_without_any_optimizer_state_loads_with_fresh_optimizers():
+    """As the shipped pretrained models are: weights kept, Adam starts afresh."""
+    meta, parts = saved_parts()
+    weights = {k: v for k, v in parts.items() if not k.startswith("opt_")}
+    lab = Lab.load(doctored(meta, weights))
+    assert np.array_equal(lab.gan.G.params, parts["g_params"]) and lab.epoch == 37
+    assert int(lab.gan.opt_g.state()["t"]) == 0 and not lab.gan.opt_d.state()["m"].any()
+    assert np.isfinite(lab.train(5)["kl"])
+
+
 def test_load_refuses_non_finite_or_negative_moments():
     meta, parts = saved_parts()
     for key, value in (("opt_d.m", np.nan), ("opt_g.v", np.inf), ("opt_g.v", -1.0)):
