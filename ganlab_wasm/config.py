@@ -79,7 +79,7 @@ RECOMMENDED = {
     "spiral": dict(_STEADY, noise_type="uniform", g_layers=3, g_neurons=32, d_layers=3, d_neurons=32),
     "eight_gaussians": dict(_ADAM, noise_type="uniform", g_layers=3, g_neurons=32, d_layers=3, d_neurons=32),
     "grid": dict(_ADAM, noise_type="uniform", g_layers=3, g_neurons=32, d_layers=3, d_neurons=32),
-    "moons": dict(_STEADY, noise_type="uniform", g_layers=3, g_neurons=32, d_layers=3, d_neurons=32),
+    "moons": dict(_STEADY, noise_type="uniform", g_layers=3, g_neurons=32, d_layers=3, d_neurons=32, k_d=3),
     "drawn": dict(_ADAM, noise_type="uniform", g_layers=3, g_neurons=32, d_layers=3, d_neurons=32),
 }
 
