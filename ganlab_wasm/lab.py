@@ -337,16 +337,19 @@ class Lab:
             raise DivergedError("training diverged during slow motion; the lab kept the last finite state")
 
     # --- saving and loading ---------------------------------------------
-    def save(self):
+    def save(self, moments=True):
         """The whole training state (settings, weights, optimizer moments,
-        counters, random streams) as bytes."""
+        counters, random streams) as bytes. Without `moments` the optimizers'
+        state is left out (four fifths of the bytes; the shipped pretrained
+        models do this), and a lab loaded from it starts them afresh."""
         state = self.gan.state()
         meta = {"format": FORMAT, "version": __version__, "config": self._config.to_dict(),
                 "counters": state["counters"], "real": state["real"], "noise": state["noise"],
                 "optimizers": [self.gan.opt_g.name, self.gan.opt_d.name]}
         arrays = {"g_params": state["g_params"], "d_params": state["d_params"]}
-        arrays.update({f"opt_g.{k}": v for k, v in state["opt_g"].items()})
-        arrays.update({f"opt_d.{k}": v for k, v in state["opt_d"].items()})
+        if moments:
+            arrays.update({f"opt_g.{k}": v for k, v in state["opt_g"].items()})
+            arrays.update({f"opt_d.{k}": v for k, v in state["opt_d"].items()})
         buffer = io.BytesIO()
         np.savez_compressed(buffer, meta=np.frombuffer(json.dumps(meta).encode(), np.uint8), **arrays)
         return buffer.getvalue()

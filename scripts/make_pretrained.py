@@ -7,20 +7,17 @@ snapshots with the lowest KL divergence at the checkpoints are candidates; each
 is loaded and played on for PLAY epochs with its own settings, and the one
 whose worst KL over that play is lowest is kept (a model that looks converged
 but falls apart when the learner presses play teaches the wrong thing). It is
-written to ganlab_wasm/pretrained/<name>.npz (a Lab.save() blob, a few KB).
+written to ganlab_wasm/pretrained/<name>.npz (a Lab.save(moments=False) blob, 10-20 KB).
 Issue 10 asks KL <= 0.15 as loaded and <= 0.3 over 2,000 epochs of play.
 """
 
 import argparse
-import io
 import os
 import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
-
-import numpy as np  # noqa: E402
 
 from ganlab_wasm import Config, Lab, recommended  # noqa: E402
 from ganlab_wasm.data import PRESETS  # noqa: E402
@@ -34,17 +31,6 @@ CANDIDATES = 6       # lowest-KL snapshots checked, over all seeds
 LOADED_MAX = 0.15    # a candidate above this as loaded is kept only if none is below
 
 
-def for_shipping(blob):
-    """The save without its optimizer moments: they are four fifths of it (the
-    models ship inside the site's wheel), and a loaded model's optimizer then
-    starts afresh, which the play check below measures."""
-    arrays = dict(np.load(io.BytesIO(blob)))
-    kept = {k: v for k, v in arrays.items() if not k.startswith("opt_")}
-    buffer = io.BytesIO()
-    np.savez_compressed(buffer, **kept)
-    return buffer.getvalue()
-
-
 def candidates(name, epochs, seeds):
     """(KL, blob) of the lowest-KL checkpoints over all seeds."""
     found = []
@@ -52,7 +38,9 @@ def candidates(name, epochs, seeds):
         lab = Lab(recommended(Config(distribution=name, seed=seed)))
         for _ in range(epochs // CHECKPOINT):
             kl = lab.train(CHECKPOINT)["kl"]
-            found.append((kl, for_shipping(lab.save())))
+            # shipped without optimizer moments (four fifths of the bytes; the
+            # models live in the site's wheel): play below starts them afresh
+            found.append((kl, lab.save(moments=False)))
             found = sorted(found, key=lambda c: c[0])[:CANDIDATES]
     return found
 

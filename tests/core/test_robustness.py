@@ -199,6 +199,8 @@ def test_a_save_without_any_optimizer_state_loads_with_fresh_optimizers():
     assert np.array_equal(lab.gan.G.params, parts["g_params"]) and lab.epoch == 37
     assert int(lab.gan.opt_g.state()["t"]) == 0 and not lab.gan.opt_d.state()["m"].any()
     assert np.isfinite(lab.train(5)["kl"])
+    again = Lab.load(lab.save(moments=False))           # the same file, as Lab.save makes it
+    assert np.array_equal(again.gan.G.params, lab.gan.G.params) and int(again.gan.opt_g.state()["t"]) == 0
 
 
 def test_load_refuses_non_finite_or_negative_moments():
