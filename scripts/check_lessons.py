@@ -35,10 +35,12 @@ sys.path.insert(0, os.path.join(HERE, ".."))
 from ganlab_wasm import Config, Lab  # noqa: E402
 from ganlab_wasm.config import FIELD_BY_NAME  # noqa: E402
 from ganlab_wasm.metrics import COVERED_SHARE  # noqa: E402
+from ganlab_wasm.schema import OPTIONS  # noqa: E402
 
 ARTICLE = os.path.join(HERE, "..", "web", "article.html")
-# Keys of the fragment that belong to the page, not to the run (web/page/url-state.js PAGE_KEYS, plus speed).
-PAGE_KEYS = {"autoplay", "speed", "layers", "hide", "views", "embed", "origin", "compare"}
+# Keys of the fragment that are not the run's settings: the page's own
+# (web/page/url-state.js PAGE_KEYS) and the session options from the schema.
+PAGE_KEYS = {"autoplay", "layers", "hide", "views", "embed", "origin", "compare"} | {o.name for o in OPTIONS}
 OTHER_SEEDS = 5
 SHARE_NEEDED = 4 / 5     # of the other seeds
 
