@@ -3,6 +3,8 @@ settings, divergence, and training that carries on while the page is busy.
 (The `page` fixture fails any test whose page logs a console error or
 requests anything from another origin.)"""
 
+import json
+
 import pytest
 
 from ganlab_wasm.schema import SETTINGS
@@ -140,3 +142,41 @@ def test_plays_under_a_sub_path(page, serve_dist):
     page.evaluate("ganlab.set({speed: 'fast'}).then(() => ganlab.play())")
     page.wait_for_function("ganlab.state().epoch > 100")
     assert all("/ganlab/" in url for url in page.watch.requests if "localhost" in url)
+
+
+SAME_BITS = """ganlabPyodide.runPython(`
+import json
+import numpy as np
+import ganlab_wasm.accel as accel_module
+from ganlab_wasm import Config, Lab
+accel_module.SWITCH_GAIN = 1e9          # rigged: every path that may run, wins
+try:
+    config = Config(g_layers=2, g_neurons=32, d_layers=3, d_neurons=64, batch_size=128, k_d=1, seed=5)
+    lab = Lab(config)
+    accel = accel_module.Accelerator()
+    accel.adopt(lab)
+    accel._best_plan = lambda lab, plans: "cpu" if "cpu" in plans else "numpy"
+    accel.prepare(lab, "cpu")
+    lab.train(6, report=False)
+    reference = Lab(config)
+    reference.train(6, report=False)
+    same = all(np.array_equal(getattr(lab.gan, n).params, getattr(reference.gan, n).params) for n in ("G", "D"))
+    rows = accel.describe(full=True)["timings"]
+    result = json.dumps({"same": same, "using": accel.using,
+                         "einsum": [r["shape"] for r in rows if "einsum_ms" in r and r["k"] > 1],
+                         "refused": [r["shape"] for r in rows if "einsum_ms" not in r]})
+finally:
+    accel_module.SWITCH_GAIN = 0.9
+result
+`)"""
+
+
+def test_the_cpu_fast_path_trains_numpys_bits_in_pyodide(page, site_url):
+    """Pyodide's numpy has no BLAS, and einsum's axpy sums in its order: the
+    fast path may run wherever it gives the same bits, and is refused where
+    it would not (einsum reading a transposed B in place sums as dot
+    products). So which path the timing picks never changes a run."""
+    open_lab(page, site_url)
+    result = json.loads(page.workers[0].evaluate(SAME_BITS))
+    assert result["using"] == "cpu" and result["same"], result
+    assert len(result["einsum"]) >= 3, result          # forward, input and weight gradients all on einsum

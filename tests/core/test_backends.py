@@ -246,3 +246,36 @@ def test_small_threshold_covers_gan_labs_model():
     accel.adopt(lab)
     shapes = accel._record(lab)
     assert max(s.macs for s in shapes.values()) < SMALL
+
+
+
+BIG = dict(g_layers=4, g_neurons=100, d_layers=4, d_neurons=100, batch_size=512, k_d=1)   # calibrated in steps
+
+
+@pytest.mark.parametrize("settings", [LARGE, BIG], ids=["at-once", "in-steps"])
+def test_the_timing_decides_speed_never_numbers(monkeypatch, settings):
+    """Whichever CPU path wins the timing, the run is numpy's bit for bit, so a
+    link opened in another browser (another timing) trains the same numbers.
+    Rigged so that every candidate wins: one that rounds differently (einsum's
+    dot-product layouts; here, einsum against BLAS) must not be a candidate."""
+    import ganlab_wasm.accel as accel_module
+    monkeypatch.setattr(accel_module, "SWITCH_GAIN", 1e9)
+    monkeypatch.setattr(Accelerator, "_best_plan", lambda self, lab, plans: "cpu" if "cpu" in plans else "numpy")
+    config = Config(**settings, seed=3)
+    assert (accel_module.epoch_macs(config) > accel_module.LONG_EPOCH_MACS) == (settings is BIG)
+    lab = Lab(config)
+    accel = Accelerator()
+    accel.adopt(lab)
+    for _ in range(200):                    # a calibration in steps takes a step per slice
+        accel.prepare(lab, "cpu")
+        lab.train(1, report=False)
+        if accel.report and accel._job is None:
+            break
+    accel.prepare(lab, "cpu")
+    lab.train(3, report=False)              # and a few epochs on the plan it settled on
+    assert accel.calibrations == 1 and accel._job is None
+    assert any(row["chosen"] == "einsum" for row in accel.report), "rigged: einsum wins where it may"
+    reference = Lab(config)
+    reference.train(lab.epoch, report=False)
+    for x, y in zip(state_arrays(lab)[0], state_arrays(reference)[0]):
+        np.testing.assert_array_equal(x, y)
