@@ -315,6 +315,10 @@ class ImageSession(Session):
                              int(other.epoch))
         return self._compare
 
+    def frame_slice(self, budget_ms):
+        """The whole frame at once: the image models are small (see Session.frame_slice)."""
+        return self.frame()
+
     def frame(self):
         """(header JSON, one float32 buffer): the live grid and its scores,
         reads and nearest real images, the latent map, the slider image, the

@@ -18,7 +18,9 @@ from .metrics import (FAKE_SAMPLES, REAL_SAMPLES, border_share, histogram, kl_js
                       sliced_wasserstein, sorted_projections)
 from .schema import LEVELS
 from .version import __version__
-from .views import cell_centers, generator_push, heatmap, manifold, real_contours
+from .nn import run_steps
+from .views import (cell_centers, generator_push_steps, heatmap, heatmap_steps, manifold_steps, net_steps,
+                    real_contours)
 
 SHOWN = 450            # real and fake samples drawn on the page
 CHUNK = 100            # epochs between divergence checks
@@ -183,21 +185,25 @@ class Lab:
     def _evaluate(self):
         """Scores of the shown samples and the losses, cached until the
         networks or the settings change."""
+        with np.errstate(all="ignore"):
+            return run_steps(self._evaluate_steps())
+
+    def _evaluate_steps(self):
         key = self._key()
         if self._evaluation is not None and self._evaluation["key"] == key:
             return self._evaluation
         G, D, loss = self.gan.G, self.gan.D, self.gan.loss
-        with np.errstate(all="ignore"):
-            fake = G(self._shown_noise)
-            real_scores, fake_scores = D(self._shown_real)[:, 0], D(fake)[:, 0]
-            calibration = loss.calibrate(real_scores, fake_scores)
-            # losses in float64: a D that has run away can square its way past float32's range
-            stacked = np.concatenate((real_scores, fake_scores))[:, None].astype(np.float64)
-            self._evaluation = {
-                "key": key, "fake": fake, "real_scores": real_scores, "fake_scores": fake_scores,
-                "prob": lambda s: loss.prob(s, calibration),
-                "d_loss": loss.d_value(stacked, SHOWN), "g_loss": loss.g_value(stacked[SHOWN:]),
-            }
+        fake = yield from net_steps(G, self._shown_noise)
+        real_scores = (yield from net_steps(D, self._shown_real))[:, 0]
+        fake_scores = (yield from net_steps(D, fake))[:, 0]
+        calibration = loss.calibrate(real_scores, fake_scores)
+        # losses in float64: a D that has run away can square its way past float32's range
+        stacked = np.concatenate((real_scores, fake_scores))[:, None].astype(np.float64)
+        self._evaluation = {
+            "key": key, "fake": fake, "real_scores": real_scores, "fake_scores": fake_scores,
+            "prob": lambda s: loss.prob(s, calibration),
+            "d_loss": loss.d_value(stacked, SHOWN), "g_loss": loss.g_value(stacked[SHOWN:]),
+        }
         return self._evaluation
 
     def divergence(self):
@@ -212,16 +218,20 @@ class Lab:
         modes, modes_total   (presets made of Gaussian modes only) how many
                     modes hold at least a third of their fair share of fakes
         """
+        with np.errstate(all="ignore"):
+            return run_steps(self.divergence_steps())
+
+    def divergence_steps(self):
+        """divergence() in steps (see frame_steps)."""
         key = self._key()
         if self._divergence is None or self._divergence[0] != key:
-            with np.errstate(all="ignore"):
-                fake = self.gan.G(self._metric_noise)
-                kl, js = kl_js(self._real_counts, histogram(fake))
-                out = {"kl": kl, "js": js, "sw": sliced_wasserstein(None, fake, self._real_sorted),
-                       "border": border_share(fake)}
-                if self._modes is not None:
-                    out["modes"] = modes_covered(mode_shares(fake, *self._modes))
-                    out["modes_total"] = len(self._modes[0])
+            fake = yield from net_steps(self.gan.G, self._metric_noise)
+            kl, js = kl_js(self._real_counts, histogram(fake))
+            out = {"kl": kl, "js": js, "sw": sliced_wasserstein(None, fake, self._real_sorted),
+                   "border": border_share(fake)}
+            if self._modes is not None:
+                out["modes"] = modes_covered(mode_shares(fake, *self._modes))
+                out["modes_total"] = len(self._modes[0])
             self._divergence = (key, out, fake)
         return self._divergence[1]
 
@@ -264,24 +274,36 @@ class Lab:
         contour (k, 4), contour_level (k,)  segments x0, y0, x1, y1 of the real
             density's contours, and which level (0 = densest 25%) each is on
         """
+        with np.errstate(all="ignore"):
+            return run_steps(self.frame_steps(heatmap_size, manifold_cells))
+
+    def frame_steps(self, heatmap_size=30, manifold_cells=20):
+        """frame() as a generator that pauses after each matrix product (of
+        at most views.FRAME_PRODUCT_MACS), so that a worker can answer pause
+        while it builds a big model's frame; the frame comes back through
+        StopIteration. Valid while the networks are unchanged: a caller that
+        changes them between steps starts again. Run the steps under
+        np.errstate(all="ignore") (held by the caller: one held across a
+        yield would leak into whatever runs between two steps)."""
         if not 2 <= heatmap_size <= 200 or not 1 <= manifold_cells <= 100:
             raise ValueError("heatmap_size must be 2..200 and manifold_cells 1..100")
-        ev, gan, cfg = self._evaluate(), self.gan, self._config
+        gan, cfg = self.gan, self._config
+        ev = yield from self._evaluate_steps()
         prob = ev["prob"]
         if heatmap_size not in self._centers:
             self._centers[heatmap_size] = cell_centers(heatmap_size)
-        vertices, density = manifold(gan.G, cfg.noise_type, cfg.noise_dim, manifold_cells)
+        vertices, density = yield from manifold_steps(gan.G, cfg.noise_type, cfg.noise_dim, manifold_cells)
         segments, levels = self.contours()
-        with np.errstate(all="ignore"):
-            frame = {
-                "real": self._shown_real, "real_pred": prob(ev["real_scores"]),
-                "fake": ev["fake"], "fake_pred": prob(ev["fake_scores"]),
-                "noise": self._shown_noise,
-                "fake_grad": generator_push(gan.D, gan.loss, ev["fake"]),
-                "heatmap": heatmap(gan.D, prob, heatmap_size, self._centers[heatmap_size]),
-                "manifold": vertices, "manifold_density": density,
-                "contour": segments, "contour_level": levels,
-            }
+        push = yield from generator_push_steps(gan.D, gan.loss, ev["fake"])
+        heat = yield from heatmap_steps(gan.D, prob, heatmap_size, self._centers[heatmap_size])
+        frame = {
+            "real": self._shown_real, "real_pred": prob(ev["real_scores"]),
+            "fake": ev["fake"], "fake_pred": prob(ev["fake_scores"]),
+            "noise": self._shown_noise,
+            "fake_grad": push, "heatmap": heat,
+            "manifold": vertices, "manifold_density": density,
+            "contour": segments, "contour_level": levels,
+        }
         return {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in frame.items()}
 
     def contours(self):

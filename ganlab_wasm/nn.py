@@ -100,7 +100,7 @@ class MLP:
 
     def trace(self, x):
         """Run the network; return the input and every layer's output."""
-        return _run(self._forward_pass(x))
+        return run_steps(self._forward_pass(x))
 
     def forward(self, x):
         """Run the network and keep what backward() needs."""
@@ -118,7 +118,7 @@ class MLP:
         d(loss)/d(input) when input_grad is set.
         """
         outputs = self._trace if trace is None else trace
-        return _run(self._backward_pass(d_out, weight_grads, input_grad, outputs))
+        return run_steps(self._backward_pass(d_out, weight_grads, input_grad, outputs))
 
     # --- the same passes, one product at a time --------------------------
     # The lab drives these when an epoch is too long for one training slice,
@@ -129,8 +129,19 @@ class MLP:
         self._trace = yield from self._forward_pass(x)
         return self._trace[-1]
 
-    def backward_steps(self, d_out, weight_grads=True, input_grad=False):
-        return (yield from self._backward_pass(d_out, weight_grads, input_grad, self._trace))
+    def backward_steps(self, d_out, weight_grads=True, input_grad=False, trace=None):
+        outputs = self._trace if trace is None else trace
+        return (yield from self._backward_pass(d_out, weight_grads, input_grad, outputs))
+
+    def trace_steps(self, x):
+        """trace(x) a product at a time, leaving the kept trace alone (frames
+        of a big model are built in steps too, between training's)."""
+        return (yield from self._forward_pass(x))
+
+    @property
+    def widest(self):
+        """Multiply-adds per input row of the largest product (to cut batches by)."""
+        return max(fan_in * fan_out for fan_in, fan_out in self.shapes)
 
     # One generator per pass, pausing after each matrix product: trace() and
     # backward() run them to the end, the *_steps versions one product at a time.
@@ -185,10 +196,11 @@ class MLP:
         return row
 
 
-def _run(steps):
-    """Run a pass generator to its end and return its result."""
+def run_steps(steps):
+    """Run a generator of steps to its end and return its result."""
     try:
         while True:
             next(steps)
     except StopIteration as done:
         return done.value
+

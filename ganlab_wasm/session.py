@@ -22,6 +22,7 @@ from .config import RECOMMENDED, Config, ConfigError
 from .data import NOISE_HIGH, NOISE_LOW, PRESETS
 from .gan import STAGES
 from .lab import DivergedError, Lab, LoadError
+from .nn import run_steps
 from .rate import RateMeter
 from .safe import drawable, json_safe, json_text  # noqa: F401
 from .schema import LEVELS, MAX_TRAIN_COMMAND, OPTIONS, SPEEDS, CommandArgsError  # noqa: F401
@@ -94,6 +95,8 @@ class Session(RunsMixin):      # RunsMixin: compare runs, rewind, own data (sess
         self._rate_epoch = 0
         self._eps = RateMeter()        # epochs/s over the last second of playing
         self._divergence = None        # (time, {"kl", "js"}) last sent in a frame
+        self._frame_job = None         # (fingerprint, steps) of a frame built in slices
+        self._divergence_cost = 0.0    # seconds the last divergence of a frame took
         self.accel = Accelerator()     # how matrix products run (numpy, faster CPU, GPU)
         self.accel.adopt(self.lab)
         self._new_history()
@@ -204,8 +207,16 @@ class Session(RunsMixin):      # RunsMixin: compare runs, rewind, own data (sess
         return {"config": self._config_dict(), "metrics": self.lab.metrics()}
 
     def cmd_state(self):
+        """While playing, KL and the other divergence figures are the ones the
+        last frame showed (see _frame_metrics_steps): computing them afresh
+        on a big generator takes a few hundred ms, and a command must answer
+        at once. Paused, they are current (and cached)."""
+        if self.playing and self._divergence is not None:
+            metrics = {**self.lab.metrics(divergence=False), **self._divergence[1]}
+        else:
+            metrics = self.lab.metrics()
         return {"config": self._config_dict(), "options": self.options, "playing": self.playing,
-                "metrics": _finite(self.lab.metrics()), "epochs_per_second": self.epochs_per_second(),
+                "metrics": _finite(metrics), "epochs_per_second": self.epochs_per_second(),
                 "compute": self.accel.describe(full=True, mode=self.options["backend"]),
                 "notice": self.notice(), "compare": self._compare_header()}
 
@@ -425,14 +436,17 @@ class Session(RunsMixin):      # RunsMixin: compare runs, rewind, own data (sess
     def _config_dict(self):
         return _config_summary(self.lab.config)
 
-    def _frame_metrics(self):
+    def _frame_metrics_steps(self):
         """Metrics for a frame; while playing, KL and JS are refreshed at most
-        every DIVERGENCE_EVERY seconds (they cost more than the rest of a frame)."""
+        every DIVERGENCE_EVERY seconds, or every five times what they cost
+        (5,000 samples through G: on a big generator, more than the rest of a
+        frame)."""
         now = self.clock()
         due = (not self.playing or self._divergence is None
-               or now - self._divergence[0] >= DIVERGENCE_EVERY)
+               or now - self._divergence[0] >= max(DIVERGENCE_EVERY, 5 * self._divergence_cost))
         if due:
-            self._divergence = (now, self.lab.divergence())
+            self._divergence = (now, (yield from self.lab.divergence_steps()))
+            self._divergence_cost = self.clock() - now
         return {**self.lab.metrics(divergence=False), **self._divergence[1]}
 
     def frame(self):
@@ -441,15 +455,56 @@ class Session(RunsMixin):      # RunsMixin: compare runs, rewind, own data (sess
         The header lists each array as [name, offset, shape] (offsets in
         floats). Static arrays (real-density contours, drawn points) are
         included only in the first frame after the run restarted."""
+        with np.errstate(all="ignore"):
+            return run_steps(self._frame_steps())
+
+    def frame_slice(self, budget_ms):
+        """frame() in slices: None while it is not done after about budget_ms,
+        then what frame() returns. The worker calls it again until done and
+        answers the page's messages in between, so pause never waits for a
+        whole frame of a big model (a few hundred ms). Training does not run
+        in between; a command that changed the run (or the views' options)
+        starts the frame again."""
+        fingerprint = self._frame_fingerprint()
+        if self._frame_job is None or self._frame_job[0] != fingerprint:
+            self._frame_job = (fingerprint, self._frame_steps())
+        steps = self._frame_job[1]
+        deadline = self.clock() + budget_ms / 1000
+        try:
+            with np.errstate(all="ignore"):
+                while True:
+                    next(steps)
+                    if self.clock() >= deadline:
+                        return None
+        except StopIteration as done:
+            self._frame_job = None
+            return done.value
+        except BaseException:
+            self._frame_job = None
+            raise
+
+    def _frame_fingerprint(self):
+        """What a frame's arrays depend on: while it is unchanged, a frame begun
+        before a command can be finished after it."""
+        c = self.comparison
+        runs = None if c is None else (c, tuple(lab._key() for lab in c.labs))
+        return (self.lab, self.lab._key(), self.build, runs, json_text(self.options))
+
+    def _frame_steps(self):
+        """frame() as steps (see Lab.frame_steps): the costly arrays first,
+        then the header, in one step, so that it says how things are when
+        the frame is done (a pause that came in between included)."""
         lab = self.lab
-        arrays = lab.frame(self.options["heatmap_size"], self.options["manifold_cells"])
+        arrays = yield from lab.frame_steps(self.options["heatmap_size"], self.options["manifold_cells"])
+        metrics = yield from self._frame_metrics_steps()
+        runs = yield from self._runs_frame_steps()
         static = self._sent_build != self.build
         if not static:
             del arrays["contour"], arrays["contour_level"]
         else:
             arrays["points"] = np.asarray(lab.config.points, np.float32).reshape(-1, 2)
             self._sent_build = self.build
-        header = {"metrics": _finite(self._frame_metrics()), "playing": self.playing, "build": self.build,
+        header = {"metrics": _finite(metrics), "playing": self.playing, "build": self.build,
                   "static": static, "epochs_per_second": self.epochs_per_second(),
                   "config": self._config_dict(), "options": self.options,
                   "compute": self.accel.describe(mode=self.options["backend"]), "notice": self.notice()}
@@ -461,7 +516,7 @@ class Session(RunsMixin):      # RunsMixin: compare runs, rewind, own data (sess
             for k, v in s.data.items():
                 if not isinstance(v, float):
                     arrays["stage_" + k] = v
-        self._runs_frame(header, arrays)
+        self._runs_frame(header, arrays, runs)
         return _pack(header, arrays)
 
 

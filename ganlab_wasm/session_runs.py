@@ -19,7 +19,7 @@ from .lab import Lab
 from .multirun import Comparison
 from .points_io import PointsError, read_points
 from .timeline import History
-from .views import cell_centers, heatmap
+from .views import cell_centers, heatmap_steps
 
 MAX_COMPARED = 4
 COMPARE_HEATMAP = 20           # cells per side of each compared run's small heatmap
@@ -145,8 +145,35 @@ class RunsMixin:
         return {"vary": c.vary, "values": [getattr(cfg, c.vary) for cfg in c.configs] if c.vary else None,
                 "runs": runs}
 
-    def _runs_frame(self, header, arrays):
-        """Add the comparison and the history to a frame."""
+    def _runs_frame_steps(self):
+        """The other runs' views, in steps (see Lab.frame_steps): per run,
+        None for run 1 (the main view) or (metrics, fakes, heatmap)."""
+        c = self.comparison
+        if c is None:
+            return None
+        # KL/JS cost most of a frame: the other runs refresh them when run 1 does
+        fresh = self._divergence is not None and self._divergence[0] != self._runs_divergence_at
+        if COMPARE_HEATMAP not in self._runs_centers:
+            self._runs_centers[COMPARE_HEATMAP] = cell_centers(COMPARE_HEATMAP)
+        runs = []
+        for lab in c.labs:
+            if lab is self.lab:
+                runs.append(None)
+                continue
+            ev = yield from lab._evaluate_steps()
+            m = lab.metrics(divergence=False)
+            if fresh or lab._divergence is None or not self.playing:
+                m.update((yield from lab.divergence_steps()))
+            else:
+                m.update(lab._divergence[1])
+            heat = yield from heatmap_steps(lab.gan.D, ev["prob"], COMPARE_HEATMAP, self._runs_centers[COMPARE_HEATMAP])
+            runs.append((_finite(m), ev["fake"], heat))
+        if fresh:
+            self._runs_divergence_at = self._divergence[0]
+        return runs
+
+    def _runs_frame(self, header, arrays, runs):
+        """Add the comparison (the other runs' views, from _runs_frame_steps) and the history to a frame."""
         if self.history is not None:
             header["history"] = {"epochs": self.history.epochs(), "bytes": self.history.bytes,
                                  "every": self.history.every,
@@ -155,32 +182,13 @@ class RunsMixin:
         if c is None:
             return
         header["compare"] = self._compare_header()
-        # KL/JS cost most of a frame: the other runs refresh them when run 1 does
-        fresh = self._divergence is not None and self._divergence[0] != self._runs_divergence_at
-        if fresh:
-            self._runs_divergence_at = self._divergence[0]
-        metrics, fakes, heats = [], [], []
-        for lab in c.labs:
-            if lab is self.lab:
-                metrics.append(header["metrics"])
-                continue
-            ev = lab._evaluate()
-            m = lab.metrics(divergence=False)
-            if fresh or lab._divergence is None or not self.playing:
-                m.update(lab.divergence())
-            else:
-                m.update(lab._divergence[1])
-            metrics.append(_finite(m))
-            fakes.append(ev["fake"])
-            if COMPARE_HEATMAP not in self._runs_centers:
-                self._runs_centers[COMPARE_HEATMAP] = cell_centers(COMPARE_HEATMAP)
-            with np.errstate(all="ignore"):
-                heats.append(heatmap(lab.gan.D, ev["prob"], COMPARE_HEATMAP, self._runs_centers[COMPARE_HEATMAP]))
+        metrics = [header["metrics"] if run is None else run[0] for run in runs]
         for m, lab in zip(metrics, c.labs):
             m["updates"] = lab.gan.d_updates + lab.gan.g_updates
         header["compare"]["metrics"] = metrics
-        arrays["runs_fake"] = np.ascontiguousarray(np.stack(fakes), np.float32)
-        arrays["runs_heatmap"] = np.ascontiguousarray(np.stack(heats), np.float32)
+        arrays["runs_fake"] = np.ascontiguousarray(np.stack([run[1] for run in runs if run is not None]), np.float32)
+        arrays["runs_heatmap"] = np.ascontiguousarray(np.stack([run[2] for run in runs if run is not None]),
+                                                      np.float32)
 
     # --- rewind ------------------------------------------------------------
     def cmd_history(self):

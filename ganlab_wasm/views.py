@@ -5,8 +5,26 @@ contour lines."""
 import numpy as np
 
 from .data import NOISE_HIGH, NOISE_LOW, noise_cell_mass
+from .nn import run_steps
 
 F32 = np.float32
+
+# The *_steps versions pause after each matrix product, and cut their input
+# into row chunks so that no product passes this many multiply-adds (about
+# 2 ms in Pyodide): the worker builds a big model's frame in slices and
+# answers pause between them. The plain versions run the same steps to the end.
+FRAME_PRODUCT_MACS = 4_000_000
+
+
+def net_steps(net, x, macs=FRAME_PRODUCT_MACS):
+    """net(x) in steps (row chunks; the kept training trace is left alone)."""
+    rows = max(1, macs // net.widest)
+    if len(x) <= rows:
+        return (yield from net.trace_steps(x))[-1]
+    parts = []
+    for start in range(0, len(x), rows):
+        parts.append((yield from net.trace_steps(x[start:start + rows]))[-1])
+    return np.concatenate(parts)
 
 
 def cell_centers(n):
@@ -18,12 +36,21 @@ def cell_centers(n):
 
 def heatmap(discriminator, prob, size, centers=None):
     """D's "how real" on a size x size grid: image[row = y, column = x]."""
+    return run_steps(heatmap_steps(discriminator, prob, size, centers))
+
+
+def heatmap_steps(discriminator, prob, size, centers=None):
     if centers is None:
         centers = cell_centers(size)
-    return prob(discriminator(centers)[:, 0]).reshape(size, size).astype(F32)
+    scores = yield from net_steps(discriminator, centers)
+    return prob(scores[:, 0]).reshape(size, size).astype(F32)
 
 
 def manifold(generator, noise_type, noise_dim, cells):
+    return run_steps(manifold_steps(generator, noise_type, noise_dim, cells))
+
+
+def manifold_steps(generator, noise_type, noise_dim, cells):
     """The noise square (or segment) mapped through G.
 
     Returns the warped grid vertices, (cells+1, cells+1, 2) for 2D noise or
@@ -34,12 +61,12 @@ def manifold(generator, noise_type, noise_dim, cells):
     edges = np.linspace(NOISE_LOW, NOISE_HIGH, cells + 1, dtype=F32)
     mass = noise_cell_mass(noise_type, edges)
     if noise_dim == 1:
-        line = generator(edges[:, None])
+        line = yield from net_steps(generator, edges[:, None])
         length = np.linalg.norm(np.diff(line, axis=0), axis=1)
         return line, (mass / np.maximum(length, 1e-9)).astype(F32)
     zx, zy = np.meshgrid(edges, edges)
     grid = np.stack([zx.ravel(), zy.ravel()], axis=1)
-    vertices = generator(grid).reshape(cells + 1, cells + 1, 2)
+    vertices = (yield from net_steps(generator, grid)).reshape(cells + 1, cells + 1, 2)
     area = quad_areas(vertices)
     density = np.outer(mass, mass) / np.maximum(area, 1e-9)
     return vertices, density.astype(F32)
@@ -56,12 +83,22 @@ def quad_areas(v):
 def generator_push(discriminator, loss, fake):
     """For each fake sample, the direction that lowers G's loss fastest:
     minus the gradient of its own loss term with respect to its position."""
-    trace = discriminator.trace(fake)
-    # In float64: after a run-away D the scores are finite but large, and their
-    # gradient through D's weights can pass float32's range (the arrows only
-    # need directions and relative lengths, see below).
-    d_scores = loss.g_grad(trace[-1].astype(np.float64)) * len(fake)   # per sample, not averaged
-    grad = discriminator.backward(d_scores, weight_grads=False, input_grad=True, trace=trace)
+    return run_steps(generator_push_steps(discriminator, loss, fake))
+
+
+def generator_push_steps(discriminator, loss, fake, macs=FRAME_PRODUCT_MACS):
+    rows = max(1, macs // discriminator.widest)
+    parts = []
+    for start in range(0, max(len(fake), 1), rows):
+        chunk = fake[start:start + rows]
+        trace = yield from discriminator.trace_steps(chunk)
+        # In float64: after a run-away D the scores are finite but large, and their
+        # gradient through D's weights can pass float32's range (the arrows only
+        # need directions and relative lengths, see below).
+        d_scores = loss.g_grad(trace[-1].astype(np.float64)) * len(chunk)   # per sample, not averaged
+        parts.append((yield from discriminator.backward_steps(
+            d_scores, weight_grads=False, input_grad=True, trace=trace)))
+    grad = np.concatenate(parts)
     with np.errstate(all="ignore"):
         grad = np.where(np.isfinite(grad), grad, 0.0)
         largest = np.max(np.abs(grad)) if grad.size else 0.0

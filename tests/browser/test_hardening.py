@@ -27,13 +27,13 @@ def message(page):
 
 FAIL_FRAMES = """ganlabPyodide.runPython(`
 import ganlab_wasm.lab as m
-m._real_frame, m._failures = m.Lab.frame, 3
+m._real_frame, m._failures = m.Lab.frame_steps, 3
 def failing(self, *args):
     if m._failures > 0:
         m._failures -= 1
         raise ValueError("an injected fault")
     return m._real_frame(self, *args)
-m.Lab.frame = failing
+m.Lab.frame_steps = failing
 `)"""
 
 

@@ -173,3 +173,63 @@ def test_a_cut_epoch_goes_on_exactly_after_the_products_were_timed_again():
         finished += cut.train_until(clock.now + 1.5, clock, max_epochs=3 - finished)
     assert np.array_equal(cut.gan.G.params, whole.gan.G.params)
     assert np.array_equal(cut.gan.D.params, whole.gan.D.params)
+
+
+MAX_MODEL = dict(g_layers=6, g_neurons=100, d_layers=6, d_neurons=100, batch_size=2048, k_d=10, k_g=10)
+
+
+def frame_in_slices(session, budget_ms=0.0, between=None):
+    """Session.frame_slice called until it is done; between(i) runs after slice i."""
+    for i in range(10_000):
+        result = session.frame_slice(budget_ms)
+        if result is not None:
+            return result, i + 1
+        if between is not None:
+            between(i)
+    raise AssertionError("the frame never finished")
+
+
+def test_a_big_models_frame_comes_in_slices_of_one_small_product_and_equals_a_whole_frame():
+    # A frame of the largest model is ~0.5 G multiply-adds (a few hundred ms in
+    # Pyodide): built in one go, it held pause that long. In slices, the worker
+    # answers messages between products no bigger than FRAME_PRODUCT_MACS.
+    from ganlab_wasm.views import FRAME_PRODUCT_MACS
+    sliced, whole = Session(Config(**MAX_MODEL)), Session(Config(**MAX_MODEL))
+    for s in (sliced, whole):
+        run(s, cmd="set", params={"heatmap_size": 120, "manifold_cells": 60})
+    products, largest = [], [0]
+
+    def counting(a, b, out=None):
+        products.append(a.shape[0] * a.shape[1] * b.shape[1])
+        return np.matmul(a, b, out=out)
+
+    sliced.accel.backend.matmul = counting
+
+    def one_product_per_slice(i):
+        largest[0] = max(largest[0], sum(products))
+        products.clear()
+
+    (header, buffer), slices = frame_in_slices(sliced, between=one_product_per_slice)
+    assert slices > 100 and 0 < largest[0] <= FRAME_PRODUCT_MACS, (slices, largest)
+    want_header, want_buffer = whole.frame()
+    assert json.loads(header)["metrics"] == json.loads(want_header)["metrics"]
+    np.testing.assert_array_equal(np.frombuffer(buffer, np.float32), np.frombuffer(want_buffer, np.float32))
+
+
+def test_a_command_between_frame_slices_is_answered_and_a_frame_of_the_new_state_follows():
+    s = Session(Config(**dict(MAX_MODEL, batch_size=16, k_d=1, k_g=1)))
+    run(s, cmd="play")
+    answers = []
+
+    def commands(i):
+        if i == 2:
+            answers.append(run(s, cmd="pause"))       # changes nothing the arrays show: the frame goes on
+        if i == 5:
+            answers.append(run(s, cmd="step"))        # new weights: the frame starts again
+    (header, buffer), _ = frame_in_slices(s, between=commands)
+    assert [a["ok"] for a in answers] == [True, True]
+    header = json.loads(header)
+    assert header["playing"] is False and header["metrics"]["epoch"] == 1    # the state when it was done
+    fresh = Session(Config(**dict(MAX_MODEL, batch_size=16, k_d=1, k_g=1)))
+    run(fresh, cmd="step")
+    np.testing.assert_array_equal(np.frombuffer(buffer, np.float32), np.frombuffer(fresh.frame()[1], np.float32))
