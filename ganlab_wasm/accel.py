@@ -58,23 +58,31 @@ def epoch_macs(config):
 
 def einsum_matmul(a, b, out=None):
     """a @ b through np.einsum, reading a transposed A through its row-major
-    base (the layouts backprop passes); see _einsum_for."""
+    base (the layouts backprop passes); see _EINSUM."""
     ta = not a.flags.c_contiguous and a.flags.f_contiguous
     if b.shape[1] == 1 or a.shape[0] == 1:
         return np.matmul(a, b, out=out)          # a vector: einsum would take the dot-product order
-    return _einsum_for(ta, not b.flags.c_contiguous)(a, b, out)
+    return _EINSUM[ta, not b.flags.c_contiguous](a, b, out)
 
 
-def _einsum_for(ta, tb):
-    """a @ b as einsum's axpy over contiguous rows of B, for one layout. A
-    transposed B is copied to row-major first: read in place, einsum sums
-    each entry as a dot product, in another order than numpy's."""
-    if tb:
-        rows = _einsum_for(ta, False)
-        return lambda a, b, out=None: rows(a, np.ascontiguousarray(b), out)
-    if ta:
-        return lambda a, b, out=None: np.einsum("ki,kj->ij", a.T, b, out=out)
-    return lambda a, b, out=None: np.einsum("ik,kj->ij", a, b, out=out)
+# a @ b as einsum's axpy over contiguous rows of B, one function per layout
+# (A transposed?, B transposed?). A transposed B is copied to row-major
+# first: read in place, einsum sums each entry as a dot product, in another
+# order than numpy's.
+def _einsum_rows(a, b, out=None):
+    return np.einsum("ik,kj->ij", a, b, out=out)
+
+
+def _einsum_rows_at(a, b, out=None):
+    return np.einsum("ki,kj->ij", a.T, b, out=out)
+
+
+_EINSUM = {
+    (False, False): _einsum_rows,
+    (True, False): _einsum_rows_at,
+    (False, True): lambda a, b, out=None: _einsum_rows(a, np.ascontiguousarray(b), out),
+    (True, True): lambda a, b, out=None: _einsum_rows_at(a, np.ascontiguousarray(b), out),
+}
 
 
 def _same_bits(fn, a, b):
@@ -304,7 +312,7 @@ class Accelerator:
             if shape.macs < SMALL or shape.dtype != np.float32 or "X" in (shape.la, shape.lb):
                 continue
             a, b, out = shape.sample(rng)
-            einsum = _einsum_for(shape.la == "T", shape.lb == "T")
+            einsum = _EINSUM[shape.la == "T", shape.lb == "T"]
             times = {"numpy": self._time(lambda: np.matmul(a, b, out=out))}
             yield
             if _same_bits(einsum, a, b):
@@ -349,7 +357,7 @@ class Accelerator:
             if shape.macs < SMALL or shape.dtype != np.float32 or "X" in (shape.la, shape.lb):
                 continue
             a, b, out = shape.sample(rng)
-            einsum = _einsum_for(shape.la == "T", shape.lb == "T")
+            einsum = _EINSUM[shape.la == "T", shape.lb == "T"]
             times = {"numpy": self._time(lambda: np.matmul(a, b, out=out))}
             if _same_bits(einsum, a, b):                 # else numpy's numbers win, whatever the speed
                 times["einsum"] = self._time(lambda: einsum(a, b, out))

@@ -16,15 +16,19 @@ F32 = np.float32
 FRAME_PRODUCT_MACS = 4_000_000
 
 
+def row_chunks(net, x, macs=FRAME_PRODUCT_MACS):
+    """x cut into row chunks whose widest product through net stays within
+    macs multiply-adds (at least one chunk, so empty input still runs)."""
+    rows = max(1, macs // net.widest)
+    return [x[start:start + rows] for start in range(0, max(len(x), 1), rows)]
+
+
 def net_steps(net, x, macs=FRAME_PRODUCT_MACS):
     """net(x) in steps (row chunks; the kept training trace is left alone)."""
-    rows = max(1, macs // net.widest)
-    if len(x) <= rows:
-        return (yield from net.trace_steps(x))[-1]
     parts = []
-    for start in range(0, len(x), rows):
-        parts.append((yield from net.trace_steps(x[start:start + rows]))[-1])
-    return np.concatenate(parts)
+    for chunk in row_chunks(net, x, macs):
+        parts.append((yield from net.trace_steps(chunk))[-1])
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def cell_centers(n):
@@ -87,10 +91,8 @@ def generator_push(discriminator, loss, fake):
 
 
 def generator_push_steps(discriminator, loss, fake, macs=FRAME_PRODUCT_MACS):
-    rows = max(1, macs // discriminator.widest)
     parts = []
-    for start in range(0, max(len(fake), 1), rows):
-        chunk = fake[start:start + rows]
+    for chunk in row_chunks(discriminator, fake, macs):
         trace = yield from discriminator.trace_steps(chunk)
         # In float64: after a run-away D the scores are finite but large, and their
         # gradient through D's weights can pass float32's range (the arrows only
