@@ -173,3 +173,49 @@ def test_a_comparison_travels_in_the_link(page, site_url):
     page.wait_for_function("decodeURIComponent(location.hash).includes('compare=learning_rate_d:0.03,0.3')")
     kl = page.evaluate("ganlab.send('state')")["compare"]["runs"]
     assert len(kl) == 3
+
+
+def embedded_comparison(page, url, epochs):
+    """Open url (a comparison of k_d), train `epochs` and return each run's metrics."""
+    page.goto(url)
+    page.wait_for_function("ganlab.client.framesReceived > 0 && ganlab.client.lastFrame.header.compare")
+    page.evaluate(f"ganlab.train({epochs})")
+    page.wait_for_function(f"""(() => {{ const f = ganlab.client.lastFrame;
+        return f.header.compare && f.header.compare.metrics.every((m) => m.epoch === {epochs}); }})()""")
+    return page.evaluate("ganlab.client.lastFrame.header.compare.metrics")
+
+
+def test_an_embedded_lab_shows_a_comparison_from_its_link_and_opens_it_in_the_full_page(browser, site_url):
+    context = browser.new_context()
+    page = context.new_page()
+    runs = embedded_comparison(page, site_url + "embed.html#seed=3&compare=k_d:3", 40)
+    assert page.is_visible("#compare") and page.is_visible("#plot")        # compare joins the default views
+    assert page.locator(".compare-tile").count() == 1
+    assert page.text_content(".compare-tile .compare-title") == "run 2: D updates per epoch = 3"
+    assert page.text_content("#run-one") == f"run 1: D updates per epoch = {DEFAULTS['k_d']}"
+    assert [m["updates"] for m in runs] == [40 * (DEFAULTS["k_d"] + DEFAULTS["k_g"]), 40 * (3 + DEFAULTS["k_g"])]
+    page.wait_for_function("embedViews.compare.history().every((h) => h.length >= 1)")
+    full = page.get_attribute("#full", "href")
+    assert "seed=3" in full and "compare=k_d:3" in full
+    context.close()
+    context = browser.new_context()                                         # a fresh browser, the same numbers
+    page = context.new_page()
+    assert embedded_comparison(page, site_url + full, 40) == runs
+    assert page.locator(".compare-tile").count() == 1
+    context.close()
+
+
+def test_an_embedded_comparison_with_bad_values_says_why_and_runs_alone(page, site_url):
+    page.goto(site_url + "embed.html#compare=k_d:three")
+    page.wait_for_function("ganlab.client.framesReceived > 0")
+    page.wait_for_function("document.querySelector('#notes').textContent.includes('not a number')")
+    page.goto("about:blank")                     # a new fragment alone would reload the page under the test
+    page.goto(site_url + "embed.html#compare=k_d:42")
+    page.wait_for_function("document.querySelector('#message').textContent.includes('comparison not started')")
+    assert page.evaluate("ganlab.send('state')")["compare"] is None
+    assert page.locator(".compare-tile").count() == 0
+    page.select_option("#compare-vary", "k_d")   # the panel's own form works in the embed too
+    page.fill("#compare-values", "1")
+    page.click("#compare-start")
+    page.wait_for_function("document.querySelectorAll('.compare-tile').length === 1")
+    assert page.evaluate("ganlab.send('state')")["compare"]["values"] == [DEFAULTS["k_d"], 1]

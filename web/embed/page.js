@@ -4,20 +4,24 @@
 // pattern), so a page with five labs does not start five interpreters at once.
 // The parent page can drive it by postMessage (lab.js).
 //
-// `views` picks what it shows, from VIEWS (default: controls, layered, legend);
-// `layers` which layers of the layered view are on.
+// `views` picks what it shows, from VIEWS (default: controls, layered, legend,
+// and compare when the link has a comparison); `layers` which layers of the
+// layered view are on; `compare=setting:value,value` starts a comparison, whose
+// first run is the large view and the others small beside it (ui/compare.js).
 
 import { LabClient } from '../page/lab-client.js';
 import { createApi } from '../page/api.js';
-import { readState, writeState } from '../page/url-state.js';
+import { readState, writeState, readComparison, writeComparison } from '../page/url-state.js';
 import { parentOrigins, serveEmbedProtocol } from './lab.js';
 import { heatmapRGBA } from '../ui/colors.js';
 import { PingPong } from '../ui/buffers.js';
 import { createLayered, layersFromList } from '../ui/layered.js';
 import { createMetrics } from '../ui/metrics.js';
+import { createCompare, RUN_COLORS } from '../ui/compare.js';
+import { createMessages } from '../ui/messages.js';
 
 const heatBuffers = new PingPong((n) => new Uint32Array(n));   // Bokeh may still hold the last one
-const VIEWS = ['controls', 'layered', 'layers', 'legend', 'metrics'];
+const VIEWS = ['controls', 'layered', 'layers', 'legend', 'metrics', 'compare'];
 const DEFAULT_VIEWS = ['controls', 'layered', 'legend'];
 
 const $ = (id) => document.getElementById(id);
@@ -26,13 +30,16 @@ const ganlab = createApi(client);
 window.ganlab = ganlab;
 let layered = null;
 let metrics = null;
+let compare = null;
+let linkState = null;       // what "open in GAN Lab" carries besides the comparison
+let linkedComparison = null;
 
 function show(id, text) {
   $(id).textContent = text;   // always text: nothing from the URL becomes markup
 }
 
 function showViews(page, notes) {
-  const wanted = page.views ?? DEFAULT_VIEWS;
+  const wanted = page.views ?? (page.compare ? [...DEFAULT_VIEWS, 'compare'] : DEFAULT_VIEWS);
   const unknown = wanted.filter((name) => !VIEWS.includes(name));
   if (unknown.length) notes.push(`ignored unknown views: ${unknown.join(', ')}`);
   for (const element of document.querySelectorAll('[data-view]')) element.hidden = !wanted.includes(element.dataset.view);
@@ -48,11 +55,35 @@ async function applyUrlState() {
   notes.push(...parents.notes);
   showViews(page, notes);
   if (notes.length) show('notes', notes.join('; '));
-  $('full').href = 'index.html' + writeState(ganlab.schema, settings, { layers: page.layers });
+  linkState = { settings, layers: page.layers };
+  writeFullLink(null);
   if (Object.keys(settings).length) {
     await ganlab.set(settings).catch((error) => show('message', `settings not applied: ${error.message}`));
   }
+  if (page.compare) {
+    const { vary, values, note } = readComparison(ganlab.schema, page.compare);
+    if (note) show('notes', [$('notes').textContent, note].filter(Boolean).join('; '));
+    else await ganlab.compare(vary, values).catch((error) => show('message', `comparison not started: ${error.message}`));
+  }
   return page;
+}
+
+/** "open in GAN Lab" opens the full page on this lab's settings and its comparison, if any. */
+function writeFullLink(comparison) {
+  linkedComparison = comparison;
+  $('full').href = 'index.html' + writeState(ganlab.schema, linkState.settings,
+    { layers: linkState.layers, compare: comparison });
+}
+
+/** Over the large view while comparing: it is run 1, with its value of the setting. */
+function showRunOne(header) {
+  const c = header.compare;
+  const label = $('run-one');
+  label.hidden = !c;
+  if (!c) return;
+  const setting = ganlab.schema.config.find((s) => s.name === c.vary);
+  show('run-one', `run 1: ${setting ? setting.label : c.vary} = ${c.values[0]}`);
+  label.style.color = RUN_COLORS[0];
 }
 
 function start() {
@@ -69,6 +100,10 @@ function start() {
     const heat = frame.arrays.heatmap.data;
     layered.draw(frame, heatmapRGBA(heat, heatBuffers.next(heat.length)));
     metrics.update(h);
+    compare.update(frame);
+    showRunOne(h);
+    const comparison = writeComparison(h.compare);
+    if (linkState && comparison !== linkedComparison) writeFullLink(comparison);
   });
   client.start();
   ganlab.ready.then(async () => {
@@ -77,7 +112,9 @@ function start() {
       noiseRange: ganlab.schema.noise_range });
     layered.enable();
     metrics = createMetrics($('metrics'));
-    Object.assign(window, { embedViews: { layered, metrics } });   // for tests and tools
+    compare = createCompare($('compare'), { api: ganlab, messages: createMessages($('message')), schema: ganlab.schema });
+    compare.enable();
+    Object.assign(window, { embedViews: { layered, metrics, compare } });   // for tests and tools
     const page = await applyUrlState();
     show('status', '');
     $('play').disabled = $('step').disabled = false;

@@ -4,7 +4,7 @@
 // follows every change (settings, layers, hidden controls) via
 // history.replaceState, so the address bar is always a link to this run.
 
-import { readState, writeState, urlWriter } from './url-state.js';
+import { readState, writeState, urlWriter, readComparison, writeComparison } from './url-state.js';
 import { layersFromList } from '../ui/layered.js';
 
 const WRITE_EVERY_MS = 300;   // frames come 60 times a second; the URL need not
@@ -72,14 +72,9 @@ export function createPageState({ api, app, schema, messages }) {
 
   /** "setting:value,value" from a link: compare the run with those values (same seed). */
   async function startComparison(text, notes) {
-    const [name, list = ''] = text.split(':');
-    const setting = schema.config.find((s) => s.name === name);
-    const values = list.split(',').filter(Boolean).map((v) => (setting && setting.kind !== 'choice' ? Number(v) : v));
-    if (!setting || !values.length) {
-      notes.push(`ignored compare=${text.slice(0, 40)}: it needs setting:value,value`);
-      return;
-    }
-    await api.compare(name, values).catch((error) => notes.push(`comparison not started: ${error.message}`));
+    const { vary, values, note } = readComparison(schema, text);
+    if (note) notes.push(note);
+    else await api.compare(vary, values).catch((error) => notes.push(`comparison not started: ${error.message}`));
   }
 
   // At most every WRITE_EVERY_MS, and always once after the last frame (a
@@ -87,8 +82,7 @@ export function createPageState({ api, app, schema, messages }) {
   api.on('frame', ({ frame }) => {
     const xy = frame.header.static ? frame.arrays.points?.data : null;
     if (xy) drawnPoints = Array.from({ length: xy.length / 2 }, (_, i) => [xy[2 * i], xy[2 * i + 1]]);
-    const c = frame.header.compare;
-    comparing = c && c.vary ? `${c.vary}:${c.values.slice(1).join(',')}` : null;
+    comparing = writeComparison(frame.header.compare);
     const wait = lastWrite + WRITE_EVERY_MS - performance.now();
     if (wait <= 0) update();
     else pending ??= setTimeout(() => {

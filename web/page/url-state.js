@@ -195,8 +195,29 @@ export function writeState(schema, settings, page = {}) {
     else if (kind === 'bool' && value) params.set(key, '1');
     else if (kind === 'text' && value) params.set(key, value);
   }
-  const text = params.toString().replace(/%2C/g, ',');
+  const text = params.toString().replace(/%2C/g, ',').replace(/%3A/g, ':');   // both are plain in a fragment
   return text ? `#${text}` : '';
+}
+
+/**
+ * A comparison from a link, "setting:value,value" (the other runs' values):
+ * {vary, values}, or {note} saying why it cannot be one. The worker checks
+ * the values again (range, count) and refuses with its own message.
+ */
+export function readComparison(schema, text) {
+  const [name, list = ''] = text.split(':');
+  const setting = schema.config.find((s) => s.name === name);
+  const parts = list.split(',').filter(Boolean);
+  if (!setting || !parts.length) return { note: `ignored compare=${describe(text)}: it needs setting:value,value` };
+  const values = setting.kind === 'choice' ? parts : parts.map(Number);
+  const bad = parts.filter((part, i) => setting.kind !== 'choice' && (part.trim() === '' || !Number.isFinite(values[i])));
+  if (bad.length) return { note: `ignored compare=${describe(text)}: ${describe(bad[0])} is not a number` };
+  return { vary: name, values };
+}
+
+/** A frame header's comparison as a link writes it ("setting:value,value"), or null. */
+export function writeComparison(compare) {
+  return compare && compare.vary ? `${compare.vary}:${compare.values.slice(1).join(',')}` : null;
 }
 
 /** Keep the URL in step with the state without flooding the history. */
