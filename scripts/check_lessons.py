@@ -7,8 +7,11 @@ URL opens it, on its own seed and on others, and its lesson's claim measured.
 
 A lab's settings are Config's defaults plus the URL fragment's Config keys
 (the page keys such as autoplay are dropped; recommended settings are not
-applied, as the page does not apply them). A pair of labs (a div.pair)
-is one lesson: both run on the same seed and are compared.
+applied, as the page does not apply them). A lab whose URL has a comparison
+(compare=k_d:5) is one lesson of its runs: each is that lab with one setting
+changed, on the same seed (the page trains them stacked, number for number as
+apart: tests/core/test_multirun.py). A pair of labs (a div.pair) is one
+lesson too: both run on the same seed and are compared.
 
 A lesson PASSES when its claim holds on its own seed (the run a reader sees)
 and on at least 4 of 5 other seeds (the same share of however many --seeds).
@@ -35,7 +38,7 @@ sys.path.insert(0, os.path.join(HERE, ".."))
 from ganlab_wasm import Config, Lab  # noqa: E402
 from ganlab_wasm.config import FIELD_BY_NAME  # noqa: E402
 from ganlab_wasm.metrics import COVERED_SHARE  # noqa: E402
-from ganlab_wasm.schema import OPTIONS  # noqa: E402
+from ganlab_wasm.schema import COMPARABLE, OPTIONS  # noqa: E402
 
 ARTICLE = os.path.join(HERE, "..", "web", "article.html")
 # Keys of the fragment that are not the run's settings: the page's own
@@ -48,10 +51,16 @@ SHARE_NEEDED = 4 / 5     # of the other seeds
 # --- reading the article ---------------------------------------------------
 @dataclass(frozen=True)
 class Embed:
-    """One lab iframe: its id, the Config its URL opens, whether it autoplays."""
+    """One lab iframe: its id, the Config its URL opens, whether it autoplays,
+    and the configs of the other runs its comparison trains beside it."""
     id: str
     config: Config
     autoplay: bool
+    compared: tuple = ()
+
+    @property
+    def configs(self):
+        return (self.config, *self.compared)
 
 
 @dataclass(frozen=True)
@@ -68,8 +77,8 @@ class Lesson:
         return self.embeds[0].config.seed
 
     def on_seed(self, seed):
-        """The lesson's configs with the seed changed (a pair keeps sharing one)."""
-        return [replace(e.config, seed=seed) for e in self.embeds]
+        """The lesson's configs with the seed changed (a pair or a comparison keeps sharing one)."""
+        return [replace(config, seed=seed) for e in self.embeds for config in e.configs]
 
 
 def value_of(name, text):
@@ -99,6 +108,20 @@ def config_from_src(src):
         else:
             raise ValueError(f"{src}: {key!r} is neither a setting nor a page key")
     return Config(**settings), autoplay
+
+
+def compared_from_src(src, config):
+    """The other runs of the comparison an embed URL starts (compare=setting:
+    value,value), as configs: none without one. A malformed one is an error
+    here, as in config_from_src: the page would show a lone run instead."""
+    texts = [text for key, text in parse_qsl(urlsplit(src).fragment) if key == "compare"]
+    if not texts:
+        return ()
+    name, _, values = texts[-1].partition(":")
+    if name not in COMPARABLE or name == "seed" or not values:     # a lesson is checked over seeds
+        raise ValueError(f"{src}: compare={texts[-1]!r} is not setting:value,value of a comparable setting "
+                         "other than the seed")
+    return tuple(replace(config, **{name: value_of(name, text)}) for text in values.split(","))
 
 
 class _LabFinder(HTMLParser):
@@ -138,7 +161,11 @@ def lessons_from_html(text):
     finder.feed(text)
     lessons = []
     for group in finder.groups:
-        embeds = tuple(Embed(id_, *config_from_src(src)) for id_, src in group)
+        embeds = []
+        for id_, src in group:
+            config, autoplay = config_from_src(src)
+            embeds.append(Embed(id_, config, autoplay, compared_from_src(src, config)))
+        embeds = tuple(embeds)
         lessons.append(Lesson(embeds))
     return lessons
 
@@ -215,8 +242,8 @@ def piles_up(configs):
     return Outcome(ratio, ratio <= PILE_SPREAD and kl >= PILE_KL, f"KL {kl:.2f}")
 
 
-# Lesson 3: with five D steps per epoch (right) the generator finds the ring
-# sooner than with one (left). Measured as KL(one step) / KL(five steps) after
+# Lesson 3: with five D steps per epoch (run 2) the generator finds the ring
+# sooner than with one (run 1). Measured as KL(one step) / KL(five steps) after
 # KD_EPOCHS; it must be at least 1.5, and the five-step lab must be near the
 # ring by then (KL at most 1; far-off fakes score about 4).
 KD_EPOCHS, KD_RATIO, KD_NEAR = 1500, 1.5, 1.0
@@ -289,10 +316,10 @@ class Claim:
 CLAIMS = {
     "lab-intro": Claim(f"KL at {CONVERGE_EPOCHS} (<= {CONVERGE_KL}), D grey", converges),
     "lab-no-d": Claim(f"fake/real spread at {PILE_EPOCHS} (<= {PILE_SPREAD}), KL >= {PILE_KL}", piles_up),
-    "lab-kd1+lab-kd5": Claim(f"KL k_d=1 / k_d=5 at {KD_EPOCHS} (>= {KD_RATIO})", more_d_steps_help),
+    "lab-kd": Claim(f"KL k_d=1 / k_d=5 at {KD_EPOCHS} (>= {KD_RATIO})", more_d_steps_help),
     "lab-collapse": Claim(f"most modes at once {COLLAPSE_START}-{COLLAPSE_EPOCHS} (< 8), hops",
                           collapses_and_hops),
-    "lab-minimax+lab-log": Claim(f"moved minimax / log in {MOVE_EPOCHS} (<= {MOVE_RATIO})", minimax_stalls),
+    "lab-loss": Claim(f"moved minimax / log in {MOVE_EPOCHS} (<= {MOVE_RATIO})", minimax_stalls),
 }
 
 

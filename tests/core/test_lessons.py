@@ -40,6 +40,16 @@ def test_labs_in_a_pair_are_one_lesson():
     assert [lesson.id for lesson in lessons.lessons_from_html(html)] == ["a", "b+c"]
 
 
+def test_a_lab_with_a_comparison_is_one_lesson_of_its_runs():
+    html = """<iframe class="lab" id="kd" src="embed.html#k_d=1&seed=4&compare=k_d:3,5"></iframe>"""
+    (lesson,) = lessons.lessons_from_html(html)
+    assert lesson.id == "kd"
+    assert lesson.on_seed(7) == [Config(k_d=k, seed=7) for k in (1, 3, 5)]
+    for bad in ("compare=bogus:3", "compare=seed:3", "compare=k_d", "compare=k_d:x"):
+        with pytest.raises(ValueError):
+            lessons.lessons_from_html(f'<iframe class="lab" id="x" src="embed.html#{bad}"></iframe>')
+
+
 @pytest.mark.parametrize("lesson", CLAIMED, ids=lambda lesson: lesson.id)
 def test_the_lesson_holds_on_its_seed_and_most_of_3_others(lesson):
     verdict = lessons.check(lesson, seeds=3, need=2)
@@ -50,9 +60,7 @@ def test_the_minimax_lesson_fails_with_its_old_settings():
     """The check can fail: lesson 5's settings before issue 10 (written for
     SGD; with Adam its learning rates throw the minimax fakes about)."""
     old = "distribution=ring&loss={}&k_d=3&learning_rate_d=0.3&learning_rate_g=0.03&autoplay=1"
-    html = f"""<div class="pair">
-        <iframe class="lab" id="lab-minimax" src="embed.html#{old.format('minimax')}"></iframe>
-        <iframe class="lab" id="lab-log" src="embed.html#{old.format('log')}"></iframe></div>"""
+    html = f"""<iframe class="lab" id="lab-loss" src="embed.html#{old.format('minimax')}&compare=loss:log"></iframe>"""
     (lesson,) = lessons.lessons_from_html(html)
     verdict = lessons.check(lesson, seeds=1, need=1)
     assert not verdict.own.holds and not verdict.passed, lessons.report(verdict, verbose=True)
