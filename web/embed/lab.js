@@ -24,7 +24,6 @@
 import vocabulary from '../schema.js';
 import { byName, checkArgs, commandsOf } from './calls.js';
 
-const COMMANDS = byName(commandsOf(vocabulary, { embed: true }));
 const STATE_EVERY_MS = 250;
 const MAX_ORIGINS = 10;
 
@@ -80,8 +79,9 @@ export function parentOrigins(originKey, referrer = document.referrer) {
   return { origins, any, restrict: true, notes };
 }
 
-export function serveEmbedProtocol(api, { origins = [], any = false, restrict = false } = {}) {
+export function serveEmbedProtocol(api, { origins = [], any = false, restrict = false } = {}, schema = vocabulary) {
   if (window.parent === window) return;   // not in a frame: nothing to talk to
+  const COMMANDS = byName(commandsOf(schema, { embed: true }));   // the 2-D lab's, or the image lab's
   let targets = any ? ['*'] : [...origins];
   const tell = (message) => {
     for (const target of targets) window.parent.postMessage(message, target);

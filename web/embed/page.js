@@ -87,6 +87,7 @@ function showRunOne(header) {
 }
 
 function start() {
+  if (window.ganlabRedirecting) return;   // embed/to-images.js is taking the page to the image lab
   show('status', 'Loading Python…');
   client.addEventListener('progress', ({ detail }) => show('status', detail.message));
   client.addEventListener('fatal', ({ detail }) => show('message', `The lab stopped: ${detail.message}`));

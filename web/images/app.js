@@ -32,6 +32,7 @@ import { createSettings } from './settings.js';
 import { createImageControls } from './controls.js';
 import { createImageMiniViews } from './miniviews.js';
 import { createImagePageState } from './page-state.js';
+import { embedRequest, startEmbedded } from './embed.js';
 
 // The image lab's vocabulary (ganlab_wasm/schema.py export_images): its
 // commands become ganlab's methods, its frame layout checks every frame.
@@ -89,11 +90,17 @@ $('#restart').addEventListener('click', async () => {
   }
 });
 client.addEventListener('error', ({ detail }) => messages.error(detail.message));
-client.start().catch(() => {});
+// As an embed (images.html#embed=1) the page boots when it comes into view.
+const embedRequested = embedRequest(imageVocabulary, location.hash);
+const embed = embedRequested.embedded ? startEmbedded(embedRequested, { client, api, schema: imageVocabulary }) : null;
+const hideWithEmbed = (names) => hideControls([...names, ...(embed?.hidden ?? [])]);
+if (embed) hideWithEmbed([]);
+else client.start().catch(() => {});
 
 const app = {
   ready: api.ready.then(buildControls).then(restoreFromUrl),
-  hideControls: (names) => hideControls(names),
+  hideControls: hideWithEmbed,
+  embed,
   graph,
   metrics,
   fakes,
@@ -209,7 +216,9 @@ function wireFiles() {
 
 // --- the URL ----------------------------------------------------------------------
 async function restoreFromUrl() {
-  const pageState = createImagePageState({ api, schema: api.schema, messages, hideControls });
+  const pageState = createImagePageState({ api, schema: api.schema, messages, hideControls: hideWithEmbed,
+    pageKeys: embed?.pageKeys, notes: embed?.notes,
+    onWrite: () => embed?.linkFullLab(pageState.fragment(pageState.hidden, {})) });
   await pageState.restore();
   connectSharing(pageState, messages);
   Object.assign(app, { pageState });

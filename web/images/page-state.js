@@ -8,7 +8,10 @@ import { readState, writeState, urlWriter } from '../page/url-state.js';
 
 const WRITE_EVERY_MS = 300;
 
-export function createImagePageState({ api, schema, messages, hideControls }) {
+// pageKeys: page keys every written link keeps (an embed's embed, views, origin);
+// onWrite(): after each write of the URL; notes: the embed's, shown with the link's.
+export function createImagePageState({ api, schema, messages, hideControls, pageKeys = {}, onWrite = () => {},
+  notes: embedNotes = [] }) {
   const knownControls = new Set([...document.querySelectorAll('[data-control]')].map((e) => e.dataset.control));
   const page = { hide: [], autoplay: false };
   const write = urlWriter();
@@ -16,20 +19,23 @@ export function createImagePageState({ api, schema, messages, hideControls }) {
   let lastWrite = 0;
   let pending = null;
 
-  function fragment(hide = page.hide) {
+  function fragment(hide = page.hide, keys = pageKeys) {
     const { config, options } = api.state();
-    return writeState(schema, { ...config, ...options }, { hide, autoplay: page.autoplay });
+    return writeState(schema, { ...config, ...options }, { ...keys, hide, autoplay: page.autoplay });
   }
 
   function update() {
     if (!restored || !api.state().config) return;
     lastWrite = performance.now();
     write(fragment());
+    onWrite();
   }
 
   async function restore() {
     const { settings, page: fromUrl, notes } = readState(schema, location.hash);
+    notes.unshift(...embedNotes);
     if (fromUrl.layers) notes.push('ignored layers: the image lab has none');
+    if (fromUrl.compare) notes.push('ignored compare: the image lab compares with its pretrained model instead');
     const unknown = fromUrl.hide.filter((name) => !knownControls.has(name));
     if (unknown.length) notes.push(`ignored unknown controls to hide: ${unknown.join(', ')}`);
     page.hide = fromUrl.hide.filter((name) => knownControls.has(name));
