@@ -129,6 +129,15 @@ def test_compare_with_from_the_page_draws_every_run_and_refuses_bad_values(page,
     runs = page.evaluate("ganlabApp.compare.history()")
     last = [h[-1] for h in runs]
     assert last[2]["updates"] > last[0]["updates"] > last[1]["updates"]      # k_d 3 does the most work per epoch
+    assert all(isinstance(p[key], float) for h in runs for p in h for key in ("d_loss", "g_loss", "sw"))
+    chart = "document.getElementById('compare-chart').toDataURL()"
+    page.wait_for_function("!ganlab.state().playing")
+    page.wait_for_timeout(500)                                   # the last frames are in
+    kl_chart = page.evaluate(chart)
+    page.select_option("#compare-metric", "d_loss")              # the same runs' D loss, overlaid
+    assert page.evaluate(chart) != kl_chart
+    page.select_option("#compare-metric", "kl")
+    assert page.evaluate(chart) == kl_chart
     page.click("#compare-stop")
     page.wait_for_function("document.querySelectorAll('.compare-tile').length === 0")
     assert page.evaluate("ganlab.send('state')")["compare"] is None

@@ -2,8 +2,9 @@
 // values; the worker trains every run (ganlab_wasm/multirun.py) and each
 // frame carries the other runs' fakes, small heatmaps and metrics. The main
 // views keep showing run 1; this panel draws the others small, with the
-// settings in which each differs written over it, and their KL over epochs or
-// updates in one colour per run. Play / pause / step are the page's own: they
+// settings in which each differs written over it, and one metric of theirs
+// (KL, JS, sliced Wasserstein, D or G loss) over epochs or updates in one
+// colour per run. Play / pause / step are the page's own: they
 // drive every run.
 
 import { el, setText } from './dom.js';
@@ -12,6 +13,9 @@ import { dots, unitCanvas } from './canvas2d.js';
 
 export const RUN_COLORS = ['#333333', '#d95f02', '#1b9e77', '#7570b3'];
 const HISTORY = 2000;
+// What the chart can overlay: a frame's metrics key and its name on the chart.
+const CHART_METRICS = [['kl', 'KL divergence'], ['js', 'JS divergence'], ['sw', 'sliced Wasserstein'],
+  ['d_loss', 'D loss'], ['g_loss', 'G loss']];
 
 export function createCompare(root, { api, messages, schema }) {
   const labels = Object.fromEntries(schema.config.map((s) => [s.name, s.label]));
@@ -27,13 +31,15 @@ export function createCompare(root, { api, messages, schema }) {
   const stop = el('button', { type: 'button', id: 'compare-stop', text: 'Stop comparing', hidden: true });
   const axis = el('select', { id: 'compare-axis', 'aria-label': 'x axis of the comparison chart' },
     el('option', { value: 'epoch', text: 'x: epochs' }), el('option', { value: 'updates', text: 'x: updates' }));
+  const metric = el('select', { id: 'compare-metric', 'aria-label': 'metric of the comparison chart' },
+    ...CHART_METRICS.map(([value, text]) => el('option', { value, text })));
   const views = el('div', { class: 'compare-views', id: 'compare-views' });
   const chart = el('canvas', { class: 'compare-chart', id: 'compare-chart', width: '300', height: '120' });
-  const form = el('div', { class: 'compare-form' }, vary, values, start, stop, axis);
+  const form = el('div', { class: 'compare-form' }, vary, values, start, stop, axis, metric);
   root.append(form, views, chart);
 
   let tiles = [];
-  let history = [];       // per run: [{epoch, updates, kl}]
+  let history = [];       // per run: [{epoch, updates, kl, js, sw, d_loss, g_loss}]
   let lastSignature = '';
 
   function parse(text, name) {
@@ -69,6 +75,7 @@ export function createCompare(root, { api, messages, schema }) {
     if (reply) messages.note('Back to one run (the first), where it was.');
   });
   axis.addEventListener('change', drawChart);
+  metric.addEventListener('change', drawChart);
 
   function describe(differences) {
     const entries = Object.entries(differences);
@@ -133,7 +140,10 @@ export function createCompare(root, { api, messages, schema }) {
       if (!runHistory) return;
       const lastEntry = runHistory[runHistory.length - 1];
       if (lastEntry && lastEntry.epoch > m.epoch) runHistory.length = 0;        // rewound or restarted
-      if (!lastEntry || lastEntry.epoch !== m.epoch) runHistory.push({ epoch: m.epoch, updates: m.updates, kl: m.kl });
+      if (!lastEntry || lastEntry.epoch !== m.epoch) {
+        runHistory.push({ epoch: m.epoch, updates: m.updates,
+          ...Object.fromEntries(CHART_METRICS.map(([key]) => [key, m[key] ?? null])) });
+      }
       if (runHistory.length > HISTORY) runHistory.splice(0, runHistory.length - HISTORY);
     });
     drawChart();
@@ -143,33 +153,35 @@ export function createCompare(root, { api, messages, schema }) {
     const ctx = chart.getContext('2d');
     ctx.clearRect(0, 0, chart.width, chart.height);
     const key = axis.value;
-    const all = history.flat().filter((p) => p.kl !== null);
+    const y = metric.value;
+    const all = history.flat().filter((p) => p[y] !== null);
     if (!all.length) return;
     const maxX = Math.max(1, ...all.map((p) => p[key]));
-    const maxY = Math.max(1e-6, ...all.map((p) => p.kl));
+    const maxY = Math.max(1e-6, ...all.map((p) => p[y]));
     history.forEach((points, r) => {
       ctx.strokeStyle = RUN_COLORS[r];
       ctx.lineWidth = 1.5;
       ctx.beginPath();
-      points.filter((p) => p.kl !== null).forEach((p, i) => {
+      points.filter((p) => p[y] !== null).forEach((p, i) => {
         const x = (p[key] / maxX) * (chart.width - 4) + 2;
-        const y = chart.height - 2 - (p.kl / maxY) * (chart.height - 14);
-        if (i === 0) ctx.moveTo(x, y);
-        else ctx.lineTo(x, y);
+        const yPixel = chart.height - 2 - (p[y] / maxY) * (chart.height - 14);
+        if (i === 0) ctx.moveTo(x, yPixel);
+        else ctx.lineTo(x, yPixel);
       });
       ctx.stroke();
     });
     ctx.fillStyle = '#555';
     ctx.font = '10px sans-serif';
-    ctx.fillText(`KL divergence by ${key === 'epoch' ? 'epoch' : 'update'} (max ${maxY.toFixed(2)})`, 4, 10);
+    const name = CHART_METRICS.find(([k]) => k === y)[1];
+    ctx.fillText(`${name} by ${key === 'epoch' ? 'epoch' : 'update'} (max ${maxY.toFixed(2)})`, 4, 10);
   }
 
   return {
     update,
     enable() {
-      for (const control of [vary, values, start, stop, axis]) control.disabled = false;
+      for (const control of [vary, values, start, stop, axis, metric]) control.disabled = false;
     },
-    /** Per run [{epoch, updates, kl}] as drawn (for tests). */
+    /** Per run [{epoch, updates, kl, js, sw, d_loss, g_loss}] as kept for the chart (for tests). */
     history: () => history.map((h) => h.map((p) => ({ ...p }))),
   };
 }
