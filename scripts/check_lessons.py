@@ -43,7 +43,7 @@ from ganlab_wasm.schema import COMPARABLE, OPTIONS  # noqa: E402
 ARTICLE = os.path.join(HERE, "..", "web", "article.html")
 # Keys of the fragment that are not the run's settings: the page's own
 # (web/page/url-state.js PAGE_KEYS) and the session options from the schema.
-PAGE_KEYS = {"autoplay", "layers", "hide", "views", "embed", "origin", "compare"} | {o.name for o in OPTIONS}
+PAGE_KEYS = {"autoplay", "layers", "hide", "views", "embed", "origin", "compare", "lab"} | {o.name for o in OPTIONS}
 OTHER_SEEDS = 5
 SHARE_NEEDED = 4 / 5     # of the other seeds
 

@@ -215,9 +215,10 @@ def test_an_embedded_lab_shows_a_comparison_from_its_link_and_opens_it_in_the_fu
 
 
 def test_an_embedded_comparison_with_bad_values_says_why_and_runs_alone(page, site_url):
-    page.goto(site_url + "embed.html#compare=k_d:three")
+    page.goto(site_url + "embed.html#compare=k_d:three&lab=other")
     page.wait_for_function("ganlab.client.framesReceived > 0")
     page.wait_for_function("document.querySelector('#notes').textContent.includes('not a number')")
+    assert "ignored lab=other" in page.text_content("#notes")
     page.goto("about:blank")                     # a new fragment alone would reload the page under the test
     page.goto(site_url + "embed.html#compare=k_d:42")
     page.wait_for_function("document.querySelector('#message').textContent.includes('comparison not started')")

@@ -53,6 +53,8 @@ function showViews(page, notes) {
 async function applyUrlState() {
   const { settings, page, notes } = readState(ganlab.schema, location.hash);
   notes.push(...parents.notes);
+  const otherLab = page.lab && String(page.lab).slice(0, 20);
+  if (otherLab) notes.push(`ignored lab=${otherLab}: this is the points lab; lab=images shows the image lab`);
   showViews(page, notes);
   if (notes.length) show('notes', notes.join('; '));
   linkState = { settings, layers: page.layers };

@@ -28,6 +28,7 @@ export const PAGE_KEYS = Object.assign(Object.create(null), {
   embed: 'bool',
   origin: 'text',     // the parent page's origin(s), for an embedded lab's messages
   compare: 'text',    // a comparison: setting:value,value (the other runs' values; ui/compare.js)
+  lab: 'text',        // embed.html#lab=images: the image lab (embed/to-images.js goes there)
 });
 
 export function encodePoints(points) {
