@@ -13,6 +13,7 @@ import { LabClient } from '../page/lab-client.js';
 import { createApi } from '../page/api.js';
 import { readState, writeState, readComparison, writeComparison } from '../page/url-state.js';
 import { parentOrigins, serveEmbedProtocol } from './lab.js';
+import { whileInView } from './in-view.js';
 import { heatmapRGBA } from '../ui/colors.js';
 import { PingPong } from '../ui/buffers.js';
 import { createLayered, layersFromList } from '../ui/layered.js';
@@ -55,6 +56,8 @@ async function applyUrlState() {
   notes.push(...parents.notes);
   const otherLab = page.lab && String(page.lab).slice(0, 20);
   if (otherLab) notes.push(`ignored lab=${otherLab}: this is the points lab; lab=images shows the image lab`);
+  const comparison = page.compare ? readComparison(ganlab.schema, page.compare) : null;
+  if (comparison?.note) notes.push(comparison.note);
   showViews(page, notes);
   if (notes.length) show('notes', notes.join('; '));
   linkState = { settings, layers: page.layers };
@@ -62,10 +65,9 @@ async function applyUrlState() {
   if (Object.keys(settings).length) {
     await ganlab.set(settings).catch((error) => show('message', `settings not applied: ${error.message}`));
   }
-  if (page.compare) {
-    const { vary, values, note } = readComparison(ganlab.schema, page.compare);
-    if (note) show('notes', [$('notes').textContent, note].filter(Boolean).join('; '));
-    else await ganlab.compare(vary, values).catch((error) => show('message', `comparison not started: ${error.message}`));
+  if (comparison?.vary) {
+    await ganlab.compare(comparison.vary, comparison.values)
+      .catch((error) => show('message', `comparison not started: ${error.message}`));
   }
   return page;
 }
@@ -121,33 +123,17 @@ function start() {
     const page = await applyUrlState();
     show('status', '');
     $('play').disabled = $('step').disabled = false;
-    if (page.autoplay && visible) ganlab.play();
-    else if (page.autoplay) resumeOnView = true;
+    if (page.autoplay && view.visible) ganlab.play();
+    else if (page.autoplay) view.playOnView();
   });
 }
 
-// Boot when first near the viewport; afterwards pause when out of it and
-// resume on return if it was playing.
-let started = false;
-let visible = false;
-let resumeOnView = false;
-new IntersectionObserver(([entry]) => {
-  visible = entry.isIntersecting;
-  if (visible && !started) {
-    started = true;
-    start();
-  } else if (!visible && ganlab.state().playing) {
-    resumeOnView = true;
-    ganlab.pause();
-  } else if (visible && resumeOnView && client.info) {
-    resumeOnView = false;
-    ganlab.play();
-  }
-}, { rootMargin: '200px' }).observe(document.body);
+const view = whileInView({ start, playing: () => ganlab.state().playing, pause: () => ganlab.pause(),
+  play: () => ganlab.play(), ready: () => Boolean(client.info) });
 
 $('play').addEventListener('click', () => {
   show('message', '');
-  resumeOnView = false;
+  view.cancelResume();
   ganlab.toggle().catch((error) => show('message', error.message));
 });
 $('step').addEventListener('click', () => ganlab.step('epoch').catch((error) => show('message', error.message)));

@@ -8,6 +8,7 @@
 
 import { readState } from '../page/url-state.js';
 import { parentOrigins, serveEmbedProtocol } from '../embed/lab.js';
+import { whileInView } from '../embed/in-view.js';
 
 export const IMAGE_VIEWS = ['fakes', 'metrics', 'inference', 'latent', 'dataset', 'graph', 'settings'];
 const DEFAULT_VIEWS = ['fakes', 'metrics'];
@@ -37,21 +38,9 @@ export function startEmbedded(request, { client, api, schema }) {
     .filter((name) => !shown.has(name) && !isInside(name, shown));
   const full = document.getElementById('full-lab');
   full.hidden = false;
-  let started = false;
-  let resumeOnView = false;
-  new IntersectionObserver(([entry]) => {
-    if (entry.isIntersecting && !started) {
-      started = true;
-      client.start().catch(() => {});
-    } else if (!entry.isIntersecting && api.state().playing) {
-      resumeOnView = true;
-      api.pause().catch(() => {});
-    } else if (entry.isIntersecting && resumeOnView && client.info) {
-      resumeOnView = false;
-      api.play().catch(() => {});
-    }
-  }, { rootMargin: '200px' }).observe(document.body);
-  document.getElementById('play').addEventListener('click', () => { resumeOnView = false; });
+  const view = whileInView({ start: () => client.start().catch(() => {}), playing: () => api.state().playing,
+    pause: () => api.pause().catch(() => {}), play: () => api.play().catch(() => {}), ready: () => Boolean(client.info) });
+  document.getElementById('play').addEventListener('click', () => view.cancelResume());
   const parents = parentOrigins(request.origin);
   serveEmbedProtocol(api, parents, schema);
   return {
