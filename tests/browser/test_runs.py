@@ -229,3 +229,11 @@ def test_an_embedded_comparison_with_bad_values_says_why_and_runs_alone(page, si
     page.click("#compare-start")
     page.wait_for_function("document.querySelectorAll('.compare-tile').length === 1")
     assert page.evaluate("ganlab.send('state')")["compare"]["values"] == [DEFAULTS["k_d"], 1]
+    assert page.is_visible("#run-one")
+
+
+def test_an_embedded_comparison_without_the_large_view_has_no_run_one_label(page, site_url):
+    page.goto(site_url + "embed.html#compare=k_d:3&views=compare,metrics")
+    page.wait_for_function("document.querySelectorAll('.compare-tile').length === 1 && ganlab.client.framesReceived > 0")
+    assert not page.is_visible("#plot")
+    assert not page.is_visible("#run-one")     # it names the large view, which the link hid

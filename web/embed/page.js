@@ -83,8 +83,9 @@ function writeFullLink(comparison) {
 function showRunOne(header) {
   const c = header.compare;
   const label = $('run-one');
-  label.hidden = !c;
-  if (!c) return;
+  // the label names the large view, so it goes with it when a link hides that view
+  label.hidden = !c || Boolean(document.querySelector('[data-view="layered"]')?.hidden);
+  if (label.hidden) return;
   const setting = ganlab.schema.config.find((s) => s.name === c.vary);
   show('run-one', `run 1: ${setting ? setting.label : c.vary} = ${c.values[0]}`);
   label.style.color = RUN_COLORS[0];
