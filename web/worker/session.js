@@ -44,6 +44,12 @@ const FRAME_SLICE_MS = 20;   // a big model's frame is built in slices of this (
 const FRAME_SHARE = 0.5;     // while training, frames take at most this share of the worker's time,
 const FRAME_FREE_MS = 17;    // unless one costs less than a display frame (the default model's)
 const HEARTBEAT_MS = 500;
+// While the page draws frames as fast as they come, a slice ends in time for
+// the next frame to be built within one display frame: a 12 ms slice plus a
+// 4-6 ms frame took two display frames about half the time (42 frames/s).
+const DISPLAY_FRAME_MS = 1000 / 60;
+const MIN_SLICE_MS = 3;       // waiting for the page's next request: short slices, so it waits little
+const STREAMING_MS = 100;     // a frame went out this recently: the page is drawing them as they come
 
 // The page picks the session by the worker's name (new Worker(url, {name: 'images'}):
 // images.html drives ganlab_wasm.image_session; anything else, the 2-D lab). Not
@@ -135,7 +141,7 @@ export function runSession(pyodide, boot) {
     }
     let status;
     try {
-      status = JSON.parse(await call(py.tick, SLICE_MS));
+      status = JSON.parse(await call(py.tick, sliceBudget()));
     } catch (error) {
       try {
         py.command('{"cmd": "pause"}');
@@ -179,6 +185,14 @@ export function runSession(pyodide, boot) {
   let frameCostMs = 0;          // worker time of the frame being built, so far
   let lastFrameCostMs = 0;
   let lastFrameAt = -Infinity;  // when the last frame was done
+
+  // How long the next training slice may run (see DISPLAY_FRAME_MS).
+  function sliceBudget() {
+    const since = performance.now() - lastFrameAt;
+    if (frameState !== 'idle' || since > STREAMING_MS || lastFrameCostMs >= FRAME_FREE_MS) return SLICE_MS;
+    const left = DISPLAY_FRAME_MS - lastFrameCostMs - since - 1;
+    return Math.min(SLICE_MS, Math.max(MIN_SLICE_MS, left));
+  }
 
   function askFrame() {
     frameDue = lastFrameCostMs < FRAME_FREE_MS ? 0 : lastFrameAt + lastFrameCostMs * (1 / FRAME_SHARE - 1);
