@@ -30,8 +30,16 @@ def json_safe(value):
 
 
 def json_text(value):
-    """JSON text the page can always parse (allow_nan=False holds by construction)."""
-    return json.dumps(json_safe(value), allow_nan=False)
+    """JSON text the page can always parse (allow_nan=False holds by construction).
+
+    Most headers are plain Python values, finite: json.dumps takes them as
+    they are, without json_safe's copy (a Python call per value, a tenth of a
+    frame in Pyodide). Anything else (a non-finite float, a numpy scalar)
+    makes it raise, and the copy is made."""
+    try:
+        return json.dumps(value, allow_nan=False)
+    except (ValueError, TypeError):
+        return json.dumps(json_safe(value), allow_nan=False)
 
 
 # What a non-finite entry becomes in a frame array, by what the array holds:
