@@ -121,7 +121,9 @@ def test_compare_with_from_the_page_draws_every_run_and_refuses_bad_values(page,
     page.click("#compare-start")
     page.wait_for_function("document.querySelectorAll('.compare-tile').length === 2")
     titles = page.locator(".compare-title").all_text_contents()
-    assert "D updates per epoch = 1" in titles[0] and "D updates per epoch = 3" in titles[1]
+    assert titles == [f"run 1: D updates per epoch = {DEFAULTS['k_d']}",   # the large views, named in the panel
+                      "run 2: D updates per epoch = 1", "run 3: D updates per epoch = 3"]
+    assert page.text_content("#compare-run-one .compare-status") == "the large views above"
     page.evaluate("ganlab.set({speed: 'fast'})")
     page.click("#play")
     page.wait_for_function("ganlabApp.compare.history().every((h) => h.length > 3 && h[h.length - 1].epoch > 50)")

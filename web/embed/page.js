@@ -118,7 +118,7 @@ function start() {
       noiseRange: ganlab.schema.noise_range });
     layered.enable();
     metrics = createMetrics($('metrics'));
-    compare = createCompare($('compare'), { api: ganlab, messages: createMessages($('message')), schema: ganlab.schema });
+    compare = createCompare($('compare'), { api: ganlab, messages: createMessages($('message')), schema: ganlab.schema, runOne: false });   // #run-one labels the large view
     compare.enable();
     Object.assign(window, { embedViews: { layered, metrics, compare } });   // for tests and tools
     const page = await applyUrlState();

@@ -17,7 +17,7 @@ const HISTORY = 2000;
 const CHART_METRICS = [['kl', 'KL divergence'], ['js', 'JS divergence'], ['sw', 'sliced Wasserstein'],
   ['d_loss', 'D loss'], ['g_loss', 'G loss']];
 
-export function createCompare(root, { api, messages, schema }) {
+export function createCompare(root, { api, messages, schema, runOne = true }) {
   const labels = Object.fromEntries(schema.config.map((s) => [s.name, s.label]));
   const compareCommand = schema.commands.find((c) => c.name === 'compare');
   const comparable = compareCommand.args.find((a) => a.name === 'vary').choices;
@@ -88,6 +88,13 @@ export function createCompare(root, { api, messages, schema }) {
     if (signature === lastSignature) return;
     lastSignature = signature;
     views.replaceChildren();
+    if (runOne) {
+      // run 1 is the page's large views: say so, in its colour, before the others
+      views.append(el('figure', { class: 'compare-run-one', id: 'compare-run-one' },
+        el('div', { class: 'compare-title', style: `color: ${RUN_COLORS[0]}` },
+          `run 1: ${labels[compare.vary] || compare.vary} = ${compare.values[0]}`),
+        el('div', { class: 'compare-status', text: 'the large views above' })));
+    }
     tiles = compare.runs.slice(1).map((run, i) => {
       const title = el('div', { class: 'compare-title', style: `color: ${RUN_COLORS[i + 1]}` },
         `run ${i + 2}: ${describe(run.differences)}`);
