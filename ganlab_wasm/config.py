@@ -80,7 +80,10 @@ RECOMMENDED = {
     "eight_gaussians": dict(_ADAM, noise_type="uniform", g_layers=3, g_neurons=32, d_layers=3, d_neurons=32),
     "grid": dict(_ADAM, noise_type="uniform", g_layers=3, g_neurons=32, d_layers=3, d_neurons=32),
     "moons": dict(_STEADY, noise_type="uniform", g_layers=3, g_neurons=32, d_layers=3, d_neurons=32, k_d=3),
-    "drawn": dict(_ADAM, noise_type="uniform", g_layers=3, g_neurons=32, d_layers=3, d_neurons=32),
+    # Drawn shapes train like the thin ones: at _ADAM's rates two dabbed blobs
+    # reached KL 0.4 within 5,000 epochs on 5 of 10 seeds, at _STEADY's on 9
+    # (an S stroke: 10 and 10).
+    "drawn": dict(_STEADY, noise_type="uniform", g_layers=3, g_neurons=32, d_layers=3, d_neurons=32),
 }
 
 # What the page offers with each loss (added on top of the data's settings by
