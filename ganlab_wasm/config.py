@@ -76,7 +76,9 @@ RECOMMENDED = {
     "gaussians": dict(_ADAM, noise_type="gaussian", g_layers=2, g_neurons=16, d_layers=3, d_neurons=32),
     "ring": dict(_STEADY, noise_type="uniform", g_layers=2, g_neurons=32, d_layers=3, d_neurons=32),
     "disjoint": dict(_ADAM, noise_type="gaussian", g_layers=3, g_neurons=32, d_layers=3, d_neurons=32),
-    "spiral": dict(_STEADY, noise_type="uniform", g_layers=3, g_neurons=32, d_layers=3, d_neurons=32),
+    # the spiral held KL 0.4 on 6 of 10 seeds with D at 0.002, on 8 at 0.0015 (17 of 20)
+    "spiral": dict(_STEADY, learning_rate_d=0.0015, noise_type="uniform", g_layers=3, g_neurons=32, d_layers=3,
+                   d_neurons=32),
     "eight_gaussians": dict(_ADAM, noise_type="uniform", g_layers=3, g_neurons=32, d_layers=3, d_neurons=32),
     "grid": dict(_ADAM, noise_type="uniform", g_layers=3, g_neurons=32, d_layers=3, d_neurons=32),
     "moons": dict(_STEADY, noise_type="uniform", g_layers=3, g_neurons=32, d_layers=3, d_neurons=32, k_d=3),

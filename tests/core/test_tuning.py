@@ -35,7 +35,9 @@ def test_gan_labs_old_defaults_do_not_reach_it():
     assert np.median([r["kl_at_budget"] for r in runs]) > 0.6, runs
 
 
-STEADY_PRESETS = ("line", "ring")     # the presets whose full sweep passes (the table in issue 10's note)
+STEADY_PRESETS = ("line", "ring", "spiral")     # the presets whose full sweep passes (the table in issue 10's note)
+# median KL at the end of the 3 short runs: the spiral's settles nearer the 0.4 it must stay under
+END_MAX = {"line": 0.3, "ring": 0.3, "spiral": 0.4}
 
 
 @pytest.mark.parametrize("name", STEADY_PRESETS)
@@ -48,7 +50,7 @@ def test_recommended_settings_reach_kl_03_and_hold_it(name, monkeypatch):
     runs = [tune.run(case, seed) for seed in range(3)]
     assert sum(r["reached"] is not None for r in runs) >= 2, runs
     assert sum(r["stays"] for r in runs) >= 2, runs
-    assert np.median([r["kl_end"] for r in runs]) <= 0.3, runs
+    assert np.median([r["kl_end"] for r in runs]) <= END_MAX[name], runs
 
 
 @pytest.mark.parametrize("shape", ["two_blobs", "letter_s"])
