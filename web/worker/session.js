@@ -25,9 +25,10 @@
 // the order the messages came, and is entered synchronously, or through
 // callPromising while the session wants the GPU (its products then await
 // WebGPU readbacks, and messages that arrive meanwhile wait their turn: Python
-// is never re-entered mid-step). Training runs in slices of SLICE_MS
-// scheduled through one MessageChannel, so page messages are handled between
-// slices (pause acts within one slice), with no timer clamping.
+// is never re-entered mid-step). Training runs in slices of at most SLICE_MS
+// (shorter while the page draws every frame: see sliceBudget) scheduled
+// through one MessageChannel, so page messages are handled between slices
+// (pause acts within one slice), with no timer clamping.
 
 // A long epoch is cut after any matrix product (see Lab.train_until), and
 // `train` (and a long `step`) run in those slices too: their reply is sent when
