@@ -18,7 +18,7 @@ import { heatmapRGBA } from '../ui/colors.js';
 import { PingPong } from '../ui/buffers.js';
 import { createLayered, layersFromList } from '../ui/layered.js';
 import { createMetrics } from '../ui/metrics.js';
-import { createCompare, RUN_COLORS } from '../ui/compare.js';
+import { createCompare, RUN_COLORS, runOneTitle } from '../ui/compare.js';
 import { createMessages } from '../ui/messages.js';
 
 const heatBuffers = new PingPong((n) => new Uint32Array(n));   // Bokeh may still hold the last one
@@ -86,8 +86,7 @@ function showRunOne(header) {
   // the label names the large view, so it goes with it when a link hides that view
   label.hidden = !c || Boolean(document.querySelector('[data-view="layered"]')?.hidden);
   if (label.hidden) return;
-  const setting = ganlab.schema.config.find((s) => s.name === c.vary);
-  show('run-one', `run 1: ${setting ? setting.label : c.vary} = ${c.values[0]}`);
+  show('run-one', runOneTitle(ganlab.schema, c));
   label.style.color = RUN_COLORS[0];
 }
 

@@ -17,6 +17,12 @@ const HISTORY = 2000;
 const CHART_METRICS = [['kl', 'KL divergence'], ['js', 'JS divergence'], ['sw', 'sliced Wasserstein'],
   ['d_loss', 'D loss'], ['g_loss', 'G loss']];
 
+/** "run 1: <setting> = <its value>": what the large views show while comparing. */
+export function runOneTitle(schema, compare) {
+  const setting = schema.config.find((s) => s.name === compare.vary);
+  return `run 1: ${setting ? setting.label : compare.vary} = ${compare.values[0]}`;
+}
+
 export function createCompare(root, { api, messages, schema, runOne = true }) {
   const labels = Object.fromEntries(schema.config.map((s) => [s.name, s.label]));
   const compareCommand = schema.commands.find((c) => c.name === 'compare');
@@ -91,8 +97,7 @@ export function createCompare(root, { api, messages, schema, runOne = true }) {
     if (runOne) {
       // run 1 is the page's large views: say so, in its colour, before the others
       views.append(el('figure', { class: 'compare-run-one', id: 'compare-run-one' },
-        el('div', { class: 'compare-title', style: `color: ${RUN_COLORS[0]}` },
-          `run 1: ${labels[compare.vary] || compare.vary} = ${compare.values[0]}`),
+        el('div', { class: 'compare-title', style: `color: ${RUN_COLORS[0]}` }, runOneTitle(schema, compare)),
         el('div', { class: 'compare-status', text: 'the large views above' })));
     }
     tiles = compare.runs.slice(1).map((run, i) => {
