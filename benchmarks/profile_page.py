@@ -20,17 +20,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_site import CHROMIUM_ARGS, serve  # noqa: E402
+from bench_site import CHROMIUM_ARGS, rates, serve  # noqa: E402
 
 LAYERS = ["heatmap", "real_density", "manifold", "real", "gradients", "fake"]
 
 
 def fps(page, seconds):
-    probe = "[ganlab.client.framesReceived, performance.now()]"
-    a = page.evaluate(probe)
-    page.wait_for_timeout(seconds * 1000)
-    b = page.evaluate(probe)
-    return (b[0] - a[0]) / ((b[1] - a[1]) / 1000)
+    return rates(page, seconds)[1]
 
 
 def self_times(profile):

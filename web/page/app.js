@@ -91,7 +91,6 @@ const app = {
   /** Hide exactly these controls (by data-control name), as a teacher's link does. */
   hideControls: (names) => hideControls(names),
   graph,
-  miniviews,
   layered,
   metrics,
 };
