@@ -67,7 +67,7 @@ class ImageSession(Session):
         self._rate_epoch = 0
         self._eps = RateMeter()
         self.defer_train = False        # the worker sets it; image epochs are short, so train runs at once
-        self._train_goal = None
+        self._train_goal = self._steps_left = None    # (nothing runs deferred here)
         self._train_reply = None
         self.comparison = None          # comparing runs and rewinding are the 2-D lab's (session_runs.py)
         self.history = None

@@ -75,14 +75,16 @@ class Lab:
         return self.gan.epoch
 
     # --- training -------------------------------------------------------
-    def step(self, level="epoch"):
-        """One epoch ("epoch"), one discriminator update ("d") or one
-        generator update ("g"). Returns the metrics after it."""
+    def step(self, level="epoch", count=1):
+        """`count` epochs ("epoch"), discriminator updates ("d") or generator
+        updates ("g"). Returns the metrics after them."""
         if level not in LEVELS:
             raise ValueError(f"step level must be one of {', '.join(LEVELS)}; got {level!r}")
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise ValueError(f"step count must be a whole number >= 1; got {count!r}")
         action = {"epoch": self.gan.train_epoch, "d": self.gan.d_step, "g": self.gan.g_step}[level]
         self._partial = None
-        self._run(action, 1)
+        self._run(action, count)
         return self.metrics()
 
     def train(self, epochs, report=True):

@@ -521,16 +521,21 @@ class Comparison:
             self._restack()      # the others train on without the stopped runs
         return self.metrics() if report else None
 
-    def step(self, level="epoch"):
-        """One epoch, one D update ("d") or one G update ("g") of every live run."""
+    def step(self, level="epoch", count=1):
+        """`count` epochs, D updates ("d") or G updates ("g") of every live
+        run; a run that diverges stops at its state before them."""
         if level not in LEVELS:
             raise ValueError(f"step level must be one of {', '.join(LEVELS)}; got {level!r}")
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise ValueError(f"step count must be a whole number >= 1; got {count!r}")
         stopped = len(self.stopped)
         with np.errstate(all="ignore"):
             for rows, stack in self.stacks:
                 before = [g.state() for g in stack.gans]
                 stack._last_scores = []
-                {"epoch": stack.train_epoch, "d": stack.d_step, "g": stack.g_step}[level]()
+                action = {"epoch": stack.train_epoch, "d": stack.d_step, "g": stack.g_step}[level]
+                for _ in range(count):
+                    action()
                 ok = stack.finite()
                 stack._last_scores = []
                 for k in np.flatnonzero(~ok):

@@ -181,6 +181,8 @@ OPTIONS = (
     _option("slow_motion", "bool", False, "slow motion", "play one stage of an update at a time"),
     _option("stage_ms", "int", 1250, "time per stage", "milliseconds each slow-motion stage is shown",
             low=200, high=10_000),
+    _option("step_updates", "int", 20, "updates per step",
+            "updates one D or G step button does (1: GAN Lab's single update)", low=1, high=100),
     _option("heatmap_size", "int", 30, "heatmap resolution", "cells per side of D's heatmap", low=8, high=120),
     _option("manifold_cells", "int", 20, "manifold cells", "cells per side of the generator's manifold",
             low=4, high=60),

@@ -90,6 +90,7 @@ class Session(RunsMixin):      # RunsMixin: compare runs, rewind, own data (sess
         self._epoch_cost = None        # seconds per epoch, learned while training (None: not yet)
         self.defer_train = False       # the worker sets it: "train" then runs in ticks (see cmd_train)
         self._train_goal = None        # the epoch a deferred train command runs to
+        self._steps_left = None        # [level, updates] a deferred D or G step has still to do
         self._train_reply = None       # its reply, once it is done, for train_reply()
         self._rate_start = None        # for speed limits
         self._rate_epoch = 0
@@ -114,7 +115,7 @@ class Session(RunsMixin):      # RunsMixin: compare runs, rewind, own data (sess
             if spec is None or spec.where != "session":
                 raise CommandError(f"unknown command {message['cmd']!r}")
             args = spec.check_args({k: v for k, v in message.items() if k not in ("cmd", "id")})
-            if self._train_goal is not None and message["cmd"] not in ("state", "schema"):
+            if self._deferred and message["cmd"] not in ("state", "schema"):
                 self._finish_train(stopped=True)       # pause (or any change) ends a running train
             result = getattr(self, "cmd_" + spec.name)(**args)
             return json_text({"ok": True, **(result or {})})
@@ -140,15 +141,21 @@ class Session(RunsMixin):      # RunsMixin: compare runs, rewind, own data (sess
         return {"playing": self.playing}
 
     def cmd_step(self, level="epoch"):
-        """One step while paused; in slow motion, one stage."""
+        """One step while paused: an epoch, or step_updates D or G updates
+        (enough to see what one network's training does); in slow motion,
+        one stage."""
         self._set_playing(False)
+        updates = 1 if level == "epoch" else self.options["step_updates"]
         if self.options["slow_motion"]:
             self._next_stage()
         elif level == "epoch" and self.defer_train and (self._epoch_cost is None or self._epoch_cost > SLICED_ABOVE):
             self._train_goal = self.lab.epoch + 1    # a long epoch runs in ticks, like train
             return {"pending": True}
+        elif updates > 1 and self.defer_train:
+            self._steps_left = [level, updates]     # in ticks, so pause acts between updates
+            return {"pending": True}
         else:
-            self._step_once(level)
+            self._step_once(level, updates)
         return {"metrics": _finite(self.lab.metrics()), "playing": False}
 
     def cmd_train(self, epochs):
@@ -239,7 +246,7 @@ class Session(RunsMixin):      # RunsMixin: compare runs, rewind, own data (sess
     def load_bytes(self, blob):
         """Replace the run by a saved one (bytes, or a JS Uint8Array proxy);
         returns a JSON reply like command(). On any error nothing changes."""
-        if self._train_goal is not None:
+        if self._deferred:
             self._finish_train(stopped=True)
         try:
             if hasattr(blob, "to_bytes"):
@@ -287,9 +294,14 @@ class Session(RunsMixin):      # RunsMixin: compare runs, rewind, own data (sess
         self._rate_start = None
         self._eps.clear()
 
+    @property
+    def _deferred(self):
+        """A train command or a D or G step is running in ticks."""
+        return self._train_goal is not None or self._steps_left is not None
+
     def _finish_train(self, stopped=False, error=None):
-        """End a deferred train command; its reply waits in train_reply()."""
-        self._train_goal = None
+        """End a deferred train command or step; its reply waits in train_reply()."""
+        self._train_goal = self._steps_left = None
         if error is not None:
             self._train_reply = json_text({"ok": False, "error": error})
         else:
@@ -313,7 +325,7 @@ class Session(RunsMixin):      # RunsMixin: compare runs, rewind, own data (sess
         """Train for about budget_ms if playing (respecting the speed, or
         advancing slow motion when it is due). Returns a JSON status:
         {"playing", "epochs" (done in this tick), "error" (if training stopped)}."""
-        if self._train_goal is not None:
+        if self._deferred:
             return self._tick_train(budget_ms)
         if not self.playing:
             if self.accel.wants_promising(self.options["backend"]):
@@ -342,16 +354,19 @@ class Session(RunsMixin):      # RunsMixin: compare runs, rewind, own data (sess
         """A tick of a deferred train command: as fast as possible, to its goal."""
         try:
             self.accel.prepare(self.lab, self.options["backend"])
-            done = self._train_for(budget_ms / 1000, limit=self._train_goal - self.lab.epoch)
-            if self.lab.epoch >= self._train_goal:
-                self._finish_train()
+            if self._steps_left is not None:
+                done = self._updates_for(budget_ms / 1000)
+            else:
+                done = self._train_for(budget_ms / 1000, limit=self._train_goal - self.lab.epoch)
+                if self.lab.epoch >= self._train_goal:
+                    self._finish_train()
         except DivergedError as e:
             self._finish_train(error=str(e))
             done = 0
         except Exception as e:
             self._finish_train(error=internal_error("training", e)["error"])
             raise
-        status = {"playing": False, "epochs": done, "busy": self._train_goal is not None}
+        status = {"playing": False, "epochs": done, "busy": self._deferred}
         if self.accel.wants_promising():
             status["promising"] = True
         return json_text(status)
@@ -401,6 +416,19 @@ class Session(RunsMixin):      # RunsMixin: compare runs, rewind, own data (sess
             self._epoch_cost = 0.7 * cost + 0.3 * max(1e-6, (clock() - t0) / n)
         self._eps.record(clock(), lab.epoch)
         return done
+
+    def _updates_for(self, budget):
+        """A deferred step's updates for about `budget` seconds (at least one);
+        the step ends when they are all done. Returns 0: no epoch is finished."""
+        start = self.clock()
+        while self._steps_left[1] > 0:
+            self._step_once(self._steps_left[0], 1)
+            self._steps_left[1] -= 1
+            if self.clock() - start >= budget:
+                break
+        if self._steps_left[1] == 0:
+            self._finish_train()
+        return 0
 
     def _allowed_epochs(self, now):
         rate = SPEEDS[self.options["speed"]]

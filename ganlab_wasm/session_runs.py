@@ -63,14 +63,14 @@ class RunsMixin:
             if self.comparison is not None and 0 in self.comparison.stopped:
                 raise self.comparison.stopped[0]     # run 1 (the main view) diverged: stop playing
 
-    def _step_once(self, level):
+    def _step_once(self, level, count=1):
         self._leave_preview()
         if self.comparison is not None:
-            self.comparison.step(level)
+            self.comparison.step(level, count)
             if 0 in self.comparison.stopped:
                 raise self.comparison.stopped[0]
         else:
-            self.lab.step(level)
+            self.lab.step(level, count)
 
     def _update_runs(self, changes):
         """Apply a `set`: comparing, a change of the varied setting goes to run 1

@@ -1,0 +1,77 @@
+"""A D or G step does step_updates updates (issue 10: the paper's manual-step
+experiments read at the defaults): at once in CPython, in ticks in the
+worker, so that pause acts between two updates."""
+
+import json
+
+import pytest
+
+from ganlab_wasm import Config, Lab
+from ganlab_wasm.schema import SETTING_BY_NAME
+from ganlab_wasm.session import Session
+
+DEFAULT = SETTING_BY_NAME["step_updates"].default
+
+
+def run(session, **message):
+    return json.loads(session.command(json.dumps(message)))
+
+
+def counters(session):
+    state = run(session, cmd="state")
+    return state["metrics"]["d_updates"], state["metrics"]["g_updates"], state["metrics"]["epoch"]
+
+
+def test_a_lab_step_can_do_several_updates_exactly_as_one_at_a_time():
+    many, single = Lab(Config(seed=4)), Lab(Config(seed=4))
+    assert many.step("d", 7)["d_updates"] == 7 and many.step("g", 3)["g_updates"] == 3
+    for level, n in (("d", 7), ("g", 3)):
+        for _ in range(n):
+            single.step(level)
+    assert many.save() == single.save()
+    for bad in (0, -1, 2.0, True):
+        with pytest.raises(ValueError, match="step count"):
+            many.step("d", bad)
+
+
+def test_a_d_or_g_step_does_the_updates_per_step_and_an_epoch_step_one_epoch():
+    s = Session()
+    assert DEFAULT > 1
+    run(s, cmd="step", level="d")
+    run(s, cmd="step", level="g")
+    assert counters(s) == (DEFAULT, DEFAULT, 0)
+    run(s, cmd="step", level="epoch")
+    config = s.lab.config
+    assert counters(s) == (DEFAULT + config.k_d, DEFAULT + config.k_g, 1)
+    assert run(s, cmd="set", params={"step_updates": 1})["ok"]
+    run(s, cmd="step", level="d")
+    assert counters(s)[0] == DEFAULT + config.k_d + 1          # GAN Lab's single update
+
+
+@pytest.mark.parametrize("bad", [0, 101, 2.5, "5", None, True])
+def test_a_bad_number_of_updates_per_step_is_refused_and_changes_nothing(bad):
+    s = Session()
+    reply = run(s, cmd="set", params={"step_updates": bad})
+    assert not reply["ok"] and "step_updates" in reply["error"]
+    assert run(s, cmd="state")["options"]["step_updates"] == DEFAULT
+
+
+def test_in_the_worker_a_step_runs_in_ticks_and_a_pause_stops_it_between_updates():
+    s, reference = Session(), Session()
+    s.defer_train = True
+    assert run(s, cmd="step", level="g") == {"ok": True, "pending": True}
+    while json.loads(s.tick(5))["busy"]:
+        pass
+    reply = json.loads(s.train_reply())
+    assert reply["ok"] and not reply["stopped"]
+    assert reply["metrics"] == run(reference, cmd="step", level="g")["metrics"]
+
+    # a step that takes longer than a tick: a pause ends it after the updates done so far
+    clock = iter(range(10**6))
+    s.clock = lambda: next(clock) * 0.006          # every reading 6 ms later: one update per 5 ms tick
+    run(s, cmd="step", level="d")
+    for _ in range(3):
+        assert json.loads(s.tick(5))["busy"]
+    stopped = run(s, cmd="pause")
+    reply = json.loads(s.train_reply())
+    assert stopped["ok"] and reply["stopped"] and counters(s)[0] == 3
