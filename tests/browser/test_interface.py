@@ -136,22 +136,51 @@ def test_picking_a_distribution_changes_the_real_samples(page, site_url):
 
 def test_d_step_moves_the_heatmap_and_g_step_moves_the_fake_samples(page, site_url):
     open_app(page, site_url)
+    n = page.evaluate("ganlab.state().options.step_updates")   # updates per D or G step
     start = inspect(page)
     page.click("#step-d")
-    wait_for_frame_after(page, "s.d_updates === 1")
+    wait_for_frame_after(page, f"s.d_updates === {n}")
     after_d = inspect(page)
     assert after_d["fake"] == start["fake"]                  # G unchanged: fake samples stay put
     assert after_d["heatmap"] != start["heatmap"]            # D changed: its heatmap moved
     page.click("#step-g")
-    wait_for_frame_after(page, "s.g_updates === 1")
+    wait_for_frame_after(page, f"s.g_updates === {n}")
     after_g = inspect(page)
     assert after_g["heatmap"] == after_d["heatmap"]          # D unchanged
     assert after_g["fake"] != after_d["fake"]                # G changed
     page.click("#step-epoch")
     wait_for_frame_after(page, "s.epoch === 1")
     state = refreshed(page)
-    assert (state["d_updates"], state["g_updates"]) == (1 + 2, 1 + 1)   # k_d = 2, k_g = 1
+    assert (state["d_updates"], state["g_updates"]) == (n + 2, n + 1)   # k_d = 2, k_g = 1
     assert page.text_content("#epoch") == "1"
+
+
+def test_the_d_and_g_buttons_do_the_updates_per_step_shown_beside_them(page, site_url):
+    open_app(page, site_url)
+    spec = page.evaluate("ganlab.schema.options.find(o => o.name === 'step_updates')")
+    box = page.locator("#step-updates")
+    assert box.input_value() == str(spec["default"])
+    assert (int(box.get_attribute("min")), int(box.get_attribute("max"))) == (spec["low"], spec["high"])
+    assert f"{spec['default']} updates" in page.get_attribute("#step-d", "title")
+    page.click("#step-d")
+    page.wait_for_function(f"ganlab.state().d_updates === {spec['default']}")
+    page.click("#step-g")
+    page.wait_for_function(f"ganlab.state().g_updates === {spec['default']}")
+    assert page.evaluate("ganlab.state().epoch") == 0
+    # GAN Lab's single update
+    box.fill("1")
+    box.press("Enter")
+    page.wait_for_function("ganlab.state().options.step_updates === 1")
+    page.wait_for_function("document.querySelector('#step-g').title.endsWith('one update')")
+    page.click("#step-d")
+    page.wait_for_function(f"ganlab.state().d_updates === {spec['default'] + 1}")
+    # a number out of range is refused with the page's words, and the box shows the last good one
+    box.fill(str(spec["high"] + 1))
+    box.press("Enter")
+    page.wait_for_function("document.querySelector('#message').dataset.kind === 'error'")
+    assert "updates per step must be between" in page.text_content("#message").lower()
+    page.wait_for_function("document.querySelector('#step-updates').value === '1'")
+    assert page.evaluate("ganlab.state().options.step_updates") == 1
 
 
 def test_slow_motion_walks_the_ten_stages_in_order(page, site_url):

@@ -44,10 +44,14 @@ def test_play_trains_and_pause_stops(page, site_url):
 
 def test_step_levels(page, site_url):
     open_lab(page, site_url)
+    n = page.evaluate("ganlab.state().options.step_updates")
+    assert n == page.evaluate("ganlab.schema.options.find(o => o.name === 'step_updates').default") > 1
     page.evaluate("ganlab.step('d')")
     page.evaluate("ganlab.step('g')")
     state = page.evaluate("ganlab.step('epoch').then(() => ganlab.refresh())")
-    assert (state["epoch"], state["d_updates"], state["g_updates"]) == (1, 3, 2)
+    assert (state["epoch"], state["d_updates"], state["g_updates"]) == (1, n + 2, n + 1)
+    state = page.evaluate("ganlab.set({step_updates: 1}).then(() => ganlab.step('d')).then(() => ganlab.refresh())")
+    assert state["d_updates"] == n + 3                   # GAN Lab's single update
     error = page.evaluate("ganlab.step('both').then(() => 'ok', e => e.message)")
     assert "level must be one of epoch, d, g" in error   # the schema's check of step's argument
 

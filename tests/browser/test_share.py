@@ -87,7 +87,7 @@ def test_an_embedded_lab_on_another_origin_is_driven_by_postmessage_and_resizes(
     host_page(page, site_url + "embed.html#distribution=ring", tmp_path, serve_folder, dist)
     result = page.evaluate("""async () => {
         const lab = await window.lab;
-        await lab.set({speed: 'fast', k_d: 3});
+        await lab.set({speed: 'fast', k_d: 3, step_updates: 2});
         await lab.step('epoch');
         await lab.step('d');
         const bad = await lab.set({k_d: 42}).then(() => 'accepted', e => e.message);
@@ -96,7 +96,7 @@ def test_an_embedded_lab_on_another_origin_is_driven_by_postmessage_and_resizes(
         await lab.pause();
         return {state, bad, heard, height: document.getElementById('lab').style.height};
     }""")
-    assert result["state"]["epoch"] == 1 and result["state"]["d_updates"] == 4
+    assert result["state"]["epoch"] == 1 and result["state"]["d_updates"] == 5
     assert result["state"]["config"]["distribution"] == "ring" and result["state"]["config"]["k_d"] == 3
     assert "k_d must be between 0 and 10" in result["bad"]
     assert result["heard"]["playing"] is True
