@@ -36,6 +36,8 @@ import time
 
 import numpy as np
 
+from .nn import run_steps
+
 from .schema import BACKENDS
 
 SMALL = 32_768          # m*k*n below which np.matmul always wins (call overhead)
@@ -174,6 +176,7 @@ class Accelerator:
         self.epoch_rates = {}         # plan name -> epochs/s measured end to end
         self.calibrations = 0
         self.stepwise = True          # time big models a step per prepare() (see _calibration_steps)
+        self.sliced = False           # the worker: time every model a step per prepare() (_calibrate_steps)
         self._job = None              # (key, generator) of a calibration in steps
 
     # --- the GPU ------------------------------------------------------------
@@ -244,10 +247,18 @@ class Accelerator:
             self._key = key
             return True
         use_gpu = gpu_ok and mode not in ("cpu", "numpy")
+        # A big model: timing it all at once would hold the worker for seconds
+        # (an epoch of the largest takes ~8 s in Pyodide), so it is timed one
+        # measurement per call while training goes on (_calibration_steps).
+        big = self.stepwise and mode != "gpu" and epoch_macs(c) > LONG_EPOCH_MACS
+        stepped = big or self.sliced
         if use_gpu and not self.gpu.can_wait():
             # The GPU can only be timed (and used) inside a promising call: ask
-            # the worker for one, and train on a CPU plan until then.
+            # the worker for one, and train on a CPU plan until then (timed in
+            # steps: on the plan it has, its timing waits for that call).
             self._want_gpu_calibration = True
+            if stepped:
+                return False
             if self._interim_key != key:
                 self._calibrate(lab, mode, gpu=False)
                 self._interim_key = key
@@ -260,17 +271,17 @@ class Accelerator:
             self._job = None
             self.__dict__.update(cached[1])          # back to shapes and a mode timed before: no new timing
             self._install(self._plan, self._default)
-        elif not use_gpu and self.stepwise and epoch_macs(c) > LONG_EPOCH_MACS:
-            # A big model: timing it all at once would hold the worker for
-            # seconds (an epoch of the largest takes ~8 s in Pyodide), so it is
-            # timed one measurement per call while training goes on.
+        elif stepped:
             if self._job is None or self._job[0] != key:
-                self._job = (key, self._calibration_steps(lab, mode))
+                steps = (self._calibration_steps if big else self._calibrate_steps)(lab, mode, gpu=use_gpu)
+                self._job = (key, steps)
+            self._want_gpu_calibration = use_gpu     # the next calls must be promising too
             try:
                 next(self._job[1])
                 return False
             except StopIteration:
                 self._job = None
+            self._want_gpu_calibration = False
             self._remember(key)
         else:
             self._job = None
@@ -286,14 +297,14 @@ class Accelerator:
         self._cache[key] = (self.gpu, {name: getattr(self, name) for name in (
             "_plan", "_default", "_cpu_default", "_choices", "using", "report", "epoch_rates")})
 
-    def _calibration_steps(self, lab, mode):
-        """The CPU calibration of _calibrate, as a generator that does one
-        measurement per step: the shapes are recorded during one epoch of the
-        real training (numpy's products, noted on the way), then numpy and
-        einsum are timed on each shape, a shape and a path per step (a few
-        products), and each shape takes the faster. The end-to-end check on
-        whole epochs is left out: on a model this big the products are the
-        epoch. Until it finishes, products run on numpy."""
+    def _calibration_steps(self, lab, mode, gpu=False):
+        """_calibrate as a generator that does one measurement per step: the
+        shapes are recorded during one epoch of the real training (numpy's
+        products, noted on the way), then numpy, einsum and (with gpu) the GPU
+        are timed on each shape, a shape and a path per step (a few products),
+        and each shape takes the fastest. The end-to-end check on whole epochs
+        is left out: on a model this big the products are the epoch. Until it
+        finishes, products run on numpy."""
         self.calibrations += 1
         self.report, self.epoch_rates, self._choices = [], {}, {}
         self.using = "numpy"
@@ -308,6 +319,7 @@ class Accelerator:
         self.backend.matmul = np.matmul
         rng = np.random.default_rng(0)
         choices, plan, largest = {}, {}, (0, "numpy")
+        gpu_lost_at = None                  # as in _calibrate: biggest first, the GPU timed until it loses
         for key, shape in sorted(recorder.seen.items(), key=lambda item: -item[1].macs):
             if shape.macs < SMALL or shape.dtype != np.float32 or "X" in (shape.la, shape.lb):
                 continue
@@ -318,26 +330,44 @@ class Accelerator:
             if _same_bits(einsum, a, b):
                 times["einsum"] = self._time(lambda: einsum(a, b, out))
                 yield
-            name = "einsum" if times.get("einsum", math.inf) < SWITCH_GAIN * times["numpy"] else "numpy"
-            plan[key] = einsum if name == "einsum" else np.matmul
+            if gpu and gpu_lost_at is None:
+                self.gpu(a, b, out)          # warm up (sizes the buffers): a step of its own
+                yield
+                cpu_best = min(times.values())
+                times["gpu"] = self._time(lambda: self.gpu(a, b, out), gpu=True, give_up=2 * cpu_best, warm=False)
+                if times["gpu"] >= 2 * cpu_best:
+                    gpu_lost_at = shape.macs
+                yield
+            cpu_name = "einsum" if times.get("einsum", math.inf) < SWITCH_GAIN * times["numpy"] else "numpy"
+            best = min(times, key=times.get)
+            name = best if times[best] < SWITCH_GAIN * times[cpu_name] else cpu_name
+            plan[key] = {"numpy": np.matmul, "einsum": einsum, "gpu": self.gpu}[name]
             if shape.macs > largest[0]:
-                largest = (shape.macs, name)
+                largest = (shape.macs, cpu_name)
             choices[key] = (shape, name, times)
             self.report.append({"shape": repr(shape), "m": shape.m, "k": shape.k, "n": shape.n,
                                 "per_epoch": shape.count, "chosen": name,
                                 **{f"{n}_ms": round(t * 1e3, 4) for n, t in times.items()}})
         self._choices = choices
+        uses_gpu = gpu and any(fn is self.gpu for fn in plan.values())
         uses_einsum = any(fn is not np.matmul for fn in plan.values())
         default = einsum_matmul if largest[1] == "einsum" else np.matmul
         self._cpu_default = default
         if uses_einsum:
             self._install(plan, default)
-            self.using = "cpu"
+            self.using = "gpu" if uses_gpu else "cpu"
         else:
             self._install({}, np.matmul)
             self.using = "numpy"
 
     def _calibrate(self, lab, mode, gpu):
+        run_steps(self._calibrate_steps(lab, mode, gpu))
+
+    def _calibrate_steps(self, lab, mode, gpu):
+        """Time each product shape of an epoch on each path, then the plans on
+        whole epochs; a generator that pauses after each measurement (a few
+        products, or a few ms of epochs), so that the worker answers between
+        them. Between two steps products run on numpy (the same numbers)."""
         self.calibrations += 1
         self.report = []
         self.epoch_rates = {}
@@ -347,6 +377,7 @@ class Accelerator:
             self.using = "gpu"
             return
         shapes = self._record(lab)
+        yield
         rng = np.random.default_rng(0)
         choices, cpu_plan, best_plan = {}, {}, {}
         largest = (0, "numpy")              # the biggest shape's CPU choice sets the default
@@ -359,13 +390,16 @@ class Accelerator:
             a, b, out = shape.sample(rng)
             einsum = _EINSUM[shape.la == "T", shape.lb == "T"]
             times = {"numpy": self._time(lambda: np.matmul(a, b, out=out))}
+            yield
             if _same_bits(einsum, a, b):                 # else numpy's numbers win, whatever the speed
                 times["einsum"] = self._time(lambda: einsum(a, b, out))
+                yield
             if gpu and gpu_lost_at is None:
                 cpu_best = min(times.values())
                 times["gpu"] = self._time(lambda: self.gpu(a, b, out), gpu=True, give_up=2 * cpu_best)
                 if times["gpu"] >= 2 * cpu_best:
                     gpu_lost_at = shape.macs
+                yield
             cpu_name = "einsum" if times.get("einsum", math.inf) < SWITCH_GAIN * times["numpy"] else "numpy"
             best = min(times, key=times.get)
             best_name = best if times[best] < SWITCH_GAIN * times[cpu_name] else cpu_name
@@ -389,7 +423,7 @@ class Accelerator:
         if len(plans) == 1:
             name = "numpy"
         else:
-            name = self._best_plan(lab, plans)
+            name = yield from self._best_plan_steps(lab, plans)
         plan, default = plans[name]
         self._cpu_default = default
         self._install(plan, default if plan else np.matmul)
@@ -420,10 +454,12 @@ class Accelerator:
             gan.set_state(state)
             gan.G._trace, gan.D._trace = traces
 
-    def _time(self, call, gpu=False, min_time=0.002, rounds=3, give_up=math.inf):
+    def _time(self, call, gpu=False, min_time=0.002, rounds=3, give_up=math.inf, warm=True):
         """Best seconds per call, over `rounds` runs of enough calls to last
-        min_time; a first timed call slower than give_up ends it there."""
-        call()                                       # warm up (first GPU call sizes the buffers)
+        min_time; a first timed call slower than give_up ends it there.
+        warm=False: the caller has made the warm-up call."""
+        if warm:
+            call()                                   # warm up (first GPU call sizes the buffers)
         start = self.clock()
         call()
         once = max(self.clock() - start, 1e-6)
@@ -440,9 +476,10 @@ class Accelerator:
             best = min(best, (self.clock() - start) / reps)
         return best
 
-    def _best_plan(self, lab, plans, rounds=3, min_time=0.03):
+    def _best_plan_steps(self, lab, plans, rounds=3, min_time=0.03):
         """The plan with the most epochs per second on real epochs; a plan
-        other than plain numpy must beat it by 5% (PLAN_GAIN)."""
+        other than plain numpy must beat it by 5% (PLAN_GAIN). A step per
+        plan and round; numpy's products between them."""
         self.backend.matmul = np.matmul
         once = max(self._epochs(lab, 1), 1e-5)
         epochs = max(1, min(200, math.ceil(min_time / once)))
@@ -451,7 +488,8 @@ class Accelerator:
             for name, (plan, default) in plans.items():
                 self._install(plan, default)
                 best[name] = min(best[name], self._epochs(lab, epochs) / epochs)
-        self.backend.matmul = np.matmul
+                self.backend.matmul = np.matmul
+                yield
         self.epoch_rates = {name: 1.0 / t for name, t in best.items()}
         winner = min(best, key=best.get)
         if winner != "numpy" and best[winner] > PLAN_GAIN * best["numpy"]:

@@ -178,7 +178,7 @@ def test_auto_never_picks_a_slow_gpu_and_cpu_mode_never_times_it():
     lab = Lab(Config(**LARGE))
     accel = Accelerator()
     accel.adopt(lab)
-    bridge = FakeBridge(delay=0.004)           # a round trip far slower than any product here
+    bridge = FakeBridge(delay=0.02)            # a round trip far slower than any product here, even on a busy machine
     accel.attach_gpu(fake_gpu(bridge))
     accel.prepare(lab, "cpu")
     assert bridge.calls == [] and not accel.wants_promising()
@@ -190,6 +190,43 @@ def test_auto_never_picks_a_slow_gpu_and_cpu_mode_never_times_it():
     assert len(bridge.calls) <= 3
     assert not accel.wants_promising()
     assert described["note"] == "The CPU is faster than the GPU for this model."
+
+
+BIGGEST = dict(g_layers=6, g_neurons=100, d_layers=6, d_neurons=100, k_d=1, k_g=1)
+
+
+def test_a_big_model_times_the_gpu_a_measurement_per_slice_and_only_in_promising_calls(monkeypatch):
+    # issue 11, defect 5: a big model's calibration, the GPU's included, never
+    # holds the worker for more than one measurement
+    from ganlab_wasm.accel import LONG_EPOCH_MACS, epoch_macs
+    assert epoch_macs(Config(**BIGGEST)) > LONG_EPOCH_MACS
+    monkeypatch.setattr(Accelerator, "_epochs", lambda *a: pytest.fail("timed whole epochs in one call"))
+    timed = []
+    real_time = Accelerator._time
+    monkeypatch.setattr(Accelerator, "_time", lambda self, call, **kw: timed.append(kw.get("gpu", False))
+                        or real_time(self, call, **kw))
+    can_wait = [False]
+    bridge = FakeBridge()
+    s = Session()
+    s.accel.attach_gpu(GpuMatmul(bridge, run_sync=lambda promise: promise, can_run_sync=lambda: can_wait[0]))
+    run = lambda **m: json.loads(s.command(json.dumps(m)))   # noqa: E731
+    run(cmd="set", params={**BIGGEST, "speed": "fast"})
+    run(cmd="play")
+    for _ in range(3):                              # not promising: it trains, times nothing, asks for a call
+        assert json.loads(s.tick(5)).get("promising") is True
+    assert timed == [] and bridge.calls == []
+    can_wait[0] = True
+    ticks = 0
+    while s.accel._job is not None or ticks == 0:
+        before = len(timed)
+        status = json.loads(s.tick(5))
+        ticks += 1
+        assert len(timed) - before <= 1               # at most one measurement per slice
+        if s.accel._job is not None:
+            assert status.get("promising") is True     # the GPU's timings need promising calls
+    assert s.accel.calibrations == 1 and any(timed) and ticks > len(s.accel.report)
+    assert any("gpu_ms" in row for row in s.accel.report)
+    assert s.lab.epoch >= 2 and s.accel.describe()["using"] in ("numpy", "cpu", "gpu")
 
 
 def test_gpu_waits_for_a_promising_call_and_a_lost_gpu_falls_back():
@@ -260,7 +297,10 @@ def test_the_timing_decides_speed_never_numbers(monkeypatch, settings):
     dot-product layouts; here, einsum against BLAS) must not be a candidate."""
     import ganlab_wasm.accel as accel_module
     monkeypatch.setattr(accel_module, "SWITCH_GAIN", 1e9)
-    monkeypatch.setattr(Accelerator, "_best_plan", lambda self, lab, plans: "cpu" if "cpu" in plans else "numpy")
+    def rigged(self, lab, plans):
+        return "cpu" if "cpu" in plans else "numpy"
+        yield                                # (a generator of steps, as _best_plan_steps)
+    monkeypatch.setattr(Accelerator, "_best_plan_steps", rigged)
     config = Config(**settings, seed=3)
     assert (accel_module.epoch_macs(config) > accel_module.LONG_EPOCH_MACS) == (settings is BIG)
     lab = Lab(config)

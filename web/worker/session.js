@@ -64,6 +64,7 @@ export function runSession(pyodide, boot) {
   const session = module[className]();
   module.destroy();
   session.defer_train = true;   // train and long steps run in slices (see the top of this file)
+  if (kind === 'points') session.accel.sliced = true;   // the products' timing runs in slices too
   let trainId = null;           // the id of the train command running in slices
   // Long-lived callables: callPromising needs the callable itself.
   const py = {
