@@ -22,6 +22,7 @@ from .config import RECOMMENDED, Config, ConfigError
 from .data import NOISE_HIGH, NOISE_LOW, PRESETS
 from .gan import STAGES
 from .lab import DivergedError, Lab, LoadError
+from .metrics import FAKE_SAMPLES
 from .nn import run_steps
 from .rate import RateMeter
 from .safe import drawable, json_safe, json_text  # noqa: F401
@@ -30,8 +31,18 @@ from .session_runs import RunsError, RunsMixin
 
 MAX_SLICE_EPOCHS = 2000
 DIVERGENCE_EVERY = 0.1   # seconds between KL/JS updates in frames while playing (they cost most of a frame)
+# A command answers at once; a state command while playing before the first
+# frame of a generator this big leaves the divergence figures out (null): at
+# Pyodide's ~1.3 G multiply-adds a second they would take 30 ms or more.
+STATE_DIVERGENCE_MACS = 40_000_000
 SLICED_ABOVE = 0.004     # seconds per epoch (or not known yet) above which epochs are cut into products
 SLOW_EPOCH = 1.0         # seconds per epoch above which the page is told training will look slow
+
+
+def divergence_macs(config):
+    """About how many multiply-adds Lab.divergence() takes: G on its 5,000 samples."""
+    sizes = [config.noise_dim] + [config.g_neurons] * config.g_layers + [2]
+    return FAKE_SAMPLES * sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
 
 
 def _finite(values):
@@ -220,6 +231,9 @@ class Session(RunsMixin):      # RunsMixin: compare runs, rewind, own data (sess
         at once. Paused, they are current (and cached)."""
         if self.playing and self._divergence is not None:
             metrics = {**self.lab.metrics(divergence=False), **self._divergence[1]}
+        elif self.playing and divergence_macs(self.lab.config) > STATE_DIVERGENCE_MACS:
+            # just after a big model is (re)built: its first frame measures them, soon
+            metrics = {**self.lab.metrics(divergence=False), "kl": None, "js": None, "sw": None}
         else:
             metrics = self.lab.metrics()
         return {"config": self._config_dict(), "options": self.options, "playing": self.playing,

@@ -153,6 +153,52 @@ def test_a_big_model_is_timed_a_measurement_per_slice_while_it_trains(monkeypatc
     assert s.lab.epoch >= epoch and s.accel.calibrations == 1  # decided: no more timing
 
 
+def test_in_the_worker_every_model_is_timed_a_measurement_per_slice():
+    # issue 11, defect 5: the default model's timing all at once held the worker
+    # ~200 ms after every change of its shape (bench_pause.py --settle 0.3)
+    import ganlab_wasm.accel as accel_module
+    from ganlab_wasm.accel import Accelerator
+    measured = []
+    real_time, real_epochs = Accelerator._time, Accelerator._epochs
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setattr(accel_module, "SWITCH_GAIN", 1e9)   # einsum "wins" a shape: the plans are timed too
+    monkeypatch.setattr(Accelerator, "_time", lambda self, *a, **kw: measured.append("time") or real_time(self, *a, **kw))
+    monkeypatch.setattr(Accelerator, "_epochs", lambda self, *a: measured.append("epochs") or real_epochs(self, *a))
+    try:
+        s = Session()
+        s.accel.sliced = True                          # as web/worker/session.js sets it
+        # (a model under LONG_EPOCH_MACS, whose shapes einsum may take: numpy's bits)
+        run(s, cmd="set", params={"g_layers": 3, "g_neurons": 64, "d_layers": 3, "d_neurons": 64,
+                                  "batch_size": 256, "k_d": 1, "speed": "fast"})
+        run(s, cmd="play")
+        ticks = 0
+        while s.accel._job is not None or ticks == 0:
+            before = len(measured)
+            s.tick(5)
+            ticks += 1
+            assert len(measured) - before <= 2, measured[before:]   # one measurement (a plan's: with its first epoch)
+        assert s.accel.calibrations == 1 and s.accel.report and s.accel.epoch_rates and ticks > 10
+        assert s.lab.epoch > 0                         # it trained between the measurements
+    finally:
+        monkeypatch.undo()
+
+
+def test_a_state_just_after_a_big_model_is_built_does_not_wait_for_its_divergence(monkeypatch):
+    # issue 11, defect 5: G on 5,000 samples at 6x100 is ~200 ms in Pyodide
+    s = Session()
+    run(s, cmd="set", params={"g_layers": 6, "g_neurons": 100, "speed": "fast"})
+    run(s, cmd="play")
+    s.tick(5)
+    with monkeypatch.context() as patched:
+        patched.setattr(Lab, "divergence_steps", lambda self: pytest.fail("measured the divergence in a command"))
+        metrics = run(s, cmd="state")["metrics"]
+    assert metrics["kl"] is None and metrics["sw"] is None and metrics["epoch"] >= 0
+    s.frame()                                        # the first frame measures it
+    assert run(s, cmd="state")["metrics"]["kl"] > 0
+    run(s, cmd="set", params={"g_layers": 2, "g_neurons": 16})   # a small G: measured at once, as before
+    assert run(s, cmd="state")["metrics"]["kl"] > 0
+
+
 def test_a_cut_epoch_goes_on_exactly_after_the_products_were_timed_again():
     """Timing runs epochs and restores the state; a cut epoch must not lose its place
     (a lost GPU mid-epoch recalibrates: the epoch then failed on a missing trace)."""
