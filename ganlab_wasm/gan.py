@@ -111,27 +111,36 @@ class GAN:
         product (see MLP.forward_steps); the same operations in the same
         order, so driving it to the end equals one train_epoch() exactly.
         Counters move only when an update is complete."""
-        G, D, loss = self.G, self.D, self.loss
         k_d = self.config.k_d
         for _ in range(k_d):
-            real, noise = self.real.next(), self.noise.next()
-            fake = yield from G.forward_steps(noise)
-            scores = yield from D.forward_steps(np.concatenate((real, fake)))
-            yield from D.backward_steps(loss.d_grad(scores, len(real)))
-            self.opt_d.step(D.params, D.grads)
-            loss.after_d_update(D)
-            self.d_updates += 1
+            yield from self.d_step_pieces()
         for i in range(self.config.k_g):
-            if i == 0 and k_d > 0:
-                fake = G._trace[-1]
-            else:
-                fake = yield from G.forward_steps(self.noise.next())
-            scores = yield from D.forward_steps(fake)
-            push = yield from D.backward_steps(loss.g_grad(scores), weight_grads=False, input_grad=True)
-            yield from G.backward_steps(push)
-            self.opt_g.step(G.params, G.grads)
-            self.g_updates += 1
+            yield from self.g_step_pieces(reuse_fakes=(i == 0 and k_d > 0))
         self.epoch += 1
+
+    def d_step_pieces(self):
+        """d_step() in pieces, as epoch_pieces."""
+        G, D, loss = self.G, self.D, self.loss
+        real, noise = self.real.next(), self.noise.next()
+        fake = yield from G.forward_steps(noise)
+        scores = yield from D.forward_steps(np.concatenate((real, fake)))
+        yield from D.backward_steps(loss.d_grad(scores, len(real)))
+        self.opt_d.step(D.params, D.grads)
+        loss.after_d_update(D)
+        self.d_updates += 1
+
+    def g_step_pieces(self, reuse_fakes=False):
+        """g_step() in pieces, as epoch_pieces."""
+        G, D, loss = self.G, self.D, self.loss
+        if reuse_fakes:
+            fake = G._trace[-1]
+        else:
+            fake = yield from G.forward_steps(self.noise.next())
+        scores = yield from D.forward_steps(fake)
+        push = yield from D.backward_steps(loss.g_grad(scores), weight_grads=False, input_grad=True)
+        yield from G.backward_steps(push)
+        self.opt_g.step(G.params, G.grads)
+        self.g_updates += 1
 
     def slow_motion(self, prob):
         """One epoch as train_epoch makes it (k_d discriminator updates, then

@@ -64,6 +64,7 @@ class Lab:
         self._evaluation = None
         self._divergence = None
         self._partial = None        # (state at its start, pieces, seconds so far) of a cut epoch
+        self._partial_update = None  # (level, state at its start, pieces) of a cut update (update_until)
         self.last_epoch_seconds = None   # how long the last epoch train_until finished took
 
     @property
@@ -84,6 +85,7 @@ class Lab:
             raise ValueError(f"step count must be a whole number >= 1; got {count!r}")
         action = {"epoch": self.gan.train_epoch, "d": self.gan.d_step, "g": self.gan.g_step}[level]
         self._partial = None
+        self.abandon_update()
         self._run(action, count)
         return self.metrics()
 
@@ -93,6 +95,7 @@ class Lab:
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
             raise ValueError(f"epochs must be a whole number >= 0; got {epochs!r}")
         self._partial = None
+        self.abandon_update()
         self._run(self.gan.train_epoch, epochs)
         return self.metrics() if report else None
 
@@ -134,6 +137,7 @@ class Lab:
         cut) unless something else changes the run first; counters move
         only per finished update. Returns the epochs finished. On divergence
         the epoch is undone and DivergedError raised, as in train()."""
+        self.abandon_update()
         done = 0
         with np.errstate(all="ignore"):
             while max_epochs is None or done < max_epochs:
@@ -160,6 +164,43 @@ class Lab:
                     raise DivergedError(self._diverged_message())
                 done += 1
         return done
+
+    def update_until(self, level, deadline, clock):
+        """One D ("d") or G ("g") update, paused after any matrix product once
+        clock() passes deadline (at least one product per call); the next call
+        goes on with it, bit for bit as step(level). Anything else that trains
+        or changes the run first abandons it (abandon_update). Returns True
+        when the update is done. On divergence it is undone and DivergedError
+        raised, as in step()."""
+        if level not in ("d", "g"):
+            raise ValueError(f"update level must be d or g; got {level!r}")
+        self._partial = None
+        if self._partial_update is not None and self._partial_update[0] != level:
+            self.abandon_update()
+        if self._partial_update is None:
+            pieces = self.gan.d_step_pieces() if level == "d" else self.gan.g_step_pieces()
+            self._partial_update = (level, self.gan.state(), pieces)
+        _, start, pieces = self._partial_update
+        with np.errstate(all="ignore"):
+            try:
+                while True:
+                    next(pieces)
+                    if clock() >= deadline:
+                        return False
+            except StopIteration:
+                pass
+        self._partial_update = None
+        if not self.gan.finite():
+            self.gan.set_state(start)
+            self._evaluation = None
+            raise DivergedError(self._diverged_message())
+        return True
+
+    def abandon_update(self):
+        """Undo an update update_until has cut short (its batches were drawn)."""
+        if self._partial_update is not None:
+            self.gan.set_state(self._partial_update[1])
+            self._partial_update = None
 
     def _diverged_message(self):
         gan = self.gan
@@ -236,6 +277,10 @@ class Lab:
                 out["modes_total"] = len(self._modes[0])
             self._divergence = (key, out, fake)
         return self._divergence[1]
+
+    def divergence_known(self):
+        """Whether divergence() is cached for the networks as they are (free)."""
+        return self._divergence is not None and self._divergence[0] == self._key()
 
     def mode_shares(self):
         """Per mode, its share of the 5,000 metric fakes over its fair share
@@ -323,6 +368,7 @@ class Lab:
         nothing. Returns {"rebuilt": bool, "changed": [names]}."""
         new = self._config.replace(**changes)
         self._partial = None
+        self.abandon_update()
         changed = sorted(k for k in changes if getattr(new, k) != getattr(self._config, k))
         rebuilt = bool(STRUCTURAL.intersection(changed))
         if rebuilt:
@@ -348,6 +394,7 @@ class Lab:
         `update` / `updates` say which of the k updates it belongs to."""
         gan = self.gan
         self._partial = None
+        self.abandon_update()
         start = gan.state()
         prob = self._evaluate()["prob"]
         with np.errstate(all="ignore"):

@@ -231,15 +231,22 @@ class Session(RunsMixin):      # RunsMixin: compare runs, rewind, own data (sess
         at once. Paused, they are current (and cached)."""
         if self.playing and self._divergence is not None:
             metrics = {**self.lab.metrics(divergence=False), **self._divergence[1]}
-        elif self.playing and divergence_macs(self.lab.config) > STATE_DIVERGENCE_MACS:
-            # just after a big model is (re)built: its first frame measures them, soon
-            metrics = {**self.lab.metrics(divergence=False), "kl": None, "js": None, "sw": None}
+        elif self.playing:
+            metrics = self._metrics_at_once()     # just after a (re)build: the first frame measures them
         else:
             metrics = self.lab.metrics()
         return {"config": self._config_dict(), "options": self.options, "playing": self.playing,
                 "metrics": _finite(metrics), "epochs_per_second": self.epochs_per_second(),
                 "compute": self.accel.describe(full=True, mode=self.options["backend"]),
                 "notice": self.notice(), "compare": self._compare_header()}
+
+    def _metrics_at_once(self):
+        """The metrics, with KL, JS and SW null where a big generator's
+        divergence would hold a command (STATE_DIVERGENCE_MACS) and is not
+        measured for this state yet."""
+        if divergence_macs(self.lab.config) <= STATE_DIVERGENCE_MACS or self.lab.divergence_known():
+            return self.lab.metrics()
+        return {**self.lab.metrics(divergence=False), "kl": None, "js": None, "sw": None}
 
     def notice(self):
         """A note for the page when an epoch takes more than about a second
@@ -315,11 +322,15 @@ class Session(RunsMixin):      # RunsMixin: compare runs, rewind, own data (sess
 
     def _finish_train(self, stopped=False, error=None):
         """End a deferred train command or step; its reply waits in train_reply()."""
+        if self._steps_left is not None:
+            self.lab.abandon_update()        # an update cut short is undone: whole updates only
         self._train_goal = self._steps_left = None
         if error is not None:
             self._train_reply = json_text({"ok": False, "error": error})
         else:
-            self._train_reply = json_text({"ok": True, "metrics": self.lab.metrics(), "stopped": stopped,
+            # stopped by a command, which waits for this: a big G's divergence is left out (null)
+            metrics = self._metrics_at_once() if stopped else self.lab.metrics()
+            self._train_reply = json_text({"ok": True, "metrics": _finite(metrics), "stopped": stopped,
                                            "playing": self.playing})
 
     def train_reply(self):
@@ -432,12 +443,21 @@ class Session(RunsMixin):      # RunsMixin: compare runs, rewind, own data (sess
         return done
 
     def _updates_for(self, budget):
-        """A deferred step's updates for about `budget` seconds (at least one);
-        the step ends when they are all done. Returns 0: no epoch is finished."""
+        """A deferred step's updates for about `budget` seconds: one run's in
+        pieces of a matrix product (so a slice overruns by one product at
+        most, even where one update takes longer than a slice), a comparison's
+        an update at a time. The step ends when they are all done. Returns 0:
+        no epoch is finished."""
         start = self.clock()
+        level = self._steps_left[0]
         while self._steps_left[1] > 0:
-            self._step_once(self._steps_left[0], 1)
-            self._steps_left[1] -= 1
+            if self.comparison is not None:
+                self._step_once(level, 1)
+                finished = True
+            else:
+                self._leave_preview()
+                finished = self.lab.update_until(level, start + budget, self.clock)
+            self._steps_left[1] -= finished
             if self.clock() - start >= budget:
                 break
         if self._steps_left[1] == 0:

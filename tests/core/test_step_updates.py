@@ -66,12 +66,49 @@ def test_in_the_worker_a_step_runs_in_ticks_and_a_pause_stops_it_between_updates
     assert reply["ok"] and not reply["stopped"]
     assert reply["metrics"] == run(reference, cmd="step", level="g")["metrics"]
 
-    # a step that takes longer than a tick: a pause ends it after the updates done so far
+    # a step that takes longer than a tick, cut inside updates too: a pause
+    # keeps the whole updates done so far and undoes the one cut short
     clock = iter(range(10**6))
-    s.clock = lambda: next(clock) * 0.006          # every reading 6 ms later: one update per 5 ms tick
+    s.clock = lambda: next(clock) * 0.001          # every reading 1 ms later: a few products per 5 ms tick
     run(s, cmd="step", level="d")
-    for _ in range(3):
+    for _ in range(12):
         assert json.loads(s.tick(5))["busy"]
+    assert s.lab._partial_update is not None       # (the pause lands inside an update)
     stopped = run(s, cmd="pause")
     reply = json.loads(s.train_reply())
-    assert stopped["ok"] and reply["stopped"] and counters(s)[0] == 3
+    done = counters(s)[0]
+    assert stopped["ok"] and reply["stopped"] and 0 < done < DEFAULT
+    run(reference, cmd="set", params={"step_updates": done})
+    run(reference, cmd="step", level="d")
+    assert s.lab.save() == reference.lab.save()      # weights, moments, counters and streams
+
+
+def test_an_update_in_pieces_is_the_same_update():
+    whole, cut = Lab(Config(seed=2)), Lab(Config(seed=2))
+    clock = iter(range(10**6))
+    tick = lambda: next(clock)   # noqa: E731
+    for level in ("d", "g", "d"):
+        whole.step(level)
+        calls = 1
+        while not cut.update_until(level, tick() + 1, tick):   # a product or two per call
+            calls += 1
+        assert calls > 3
+    assert whole.save() == cut.save()
+    # cut short and abandoned (anything else trains first): as if never begun
+    assert not cut.update_until("g", 0, tick)
+    cut.step("d")
+    whole.step("d")
+    assert whole.save() == cut.save()
+
+
+def test_a_pause_that_ends_a_big_models_step_does_not_wait_for_its_divergence(monkeypatch):
+    s = Session()
+    s.defer_train = True
+    run(s, cmd="set", params={"g_layers": 6, "g_neurons": 100})
+    run(s, cmd="step", level="g")
+    while s.lab.gan.g_updates == 0:                    # one G update done: the fakes are new
+        s.tick(5)
+    monkeypatch.setattr(Lab, "divergence_steps", lambda self: pytest.fail("measured the divergence for a pause"))
+    assert run(s, cmd="pause")["ok"]
+    reply = json.loads(s.train_reply())
+    assert reply["stopped"] and reply["metrics"]["kl"] is None and reply["metrics"]["g_updates"] >= 1
