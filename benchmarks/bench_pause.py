@@ -6,7 +6,9 @@ Serves dist/ (or --dist, e.g. a build of an older commit) and, on the minimal
 page, for each setting below: sets it, plays at speed "fast", waits --settle
 seconds, then --rounds times: times `ganlab.refresh()` (a command answered
 while training) and `ganlab.pause()` (until its reply), and plays again. Prints
-the median and the worst of each, in ms, and the epoch time the worker reports.
+the median and the worst of each, in ms, and the epoch time the worker reports;
+then, paused, times `ganlab.pause()` 400 ms into D and G steps (a step is
+step_updates updates, in slices).
 Issue 11 asks for pause and commands within 100 ms at every allowed setting.
 --webgpu gives Chromium a software WebGPU adapter (SwiftShader), so that the
 "auto" backend times the GPU too (with a short --settle, while it does).
@@ -29,6 +31,19 @@ SETTINGS = {
     "max: 6x100, batch 2048, k 10/10": dict(g_layers=6, g_neurons=100, d_layers=6, d_neurons=100,
                                            batch_size=2048, k_d=10, k_g=10),
 }
+
+# pause 400 ms into a D or G step; returns [ms, D updates done, G updates done]
+STEP_THEN_PAUSE = """async (level) => {
+  const before = await ganlab.refresh();
+  const step = ganlab.step(level).catch((e) => e.message);
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  const start = performance.now();
+  await ganlab.pause();
+  const ms = performance.now() - start;
+  await step;
+  const after = await ganlab.refresh();
+  return [ms, after.d_updates - before.d_updates, after.g_updates - before.g_updates];
+}"""
 
 TIMED = """async (what) => {
   const start = performance.now();
@@ -80,6 +95,10 @@ def main():
                   f"pause median {statistics.median(pauses):7.1f} ms, worst {max(pauses):7.1f}; "
                   f"epoch {state['epoch']}, notice: {state.get('notice')}, "
                   f"products: {(state.get('compute') or {}).get('label')}", flush=True)
+            page.evaluate("ganlab.pause()")
+            steps = [page.evaluate(STEP_THEN_PAUSE, level)[0] for level in "dg" * max(1, args.rounds // 2)]
+            print(f"{'':34s} pause 400 ms into a D or G step: median {statistics.median(steps):7.1f} ms, "
+                  f"worst {max(steps):7.1f}", flush=True)
             page.close()
         browser.close()
 
