@@ -317,43 +317,12 @@ class Accelerator:
                 recorder.seen.clear()
             yield
         self.backend.matmul = np.matmul
-        rng = np.random.default_rng(0)
-        choices, plan, largest = {}, {}, (0, "numpy")
-        gpu_lost_at = None                  # as in _calibrate: biggest first, the GPU timed until it loses
-        for key, shape in sorted(recorder.seen.items(), key=lambda item: -item[1].macs):
-            if shape.macs < SMALL or shape.dtype != np.float32 or "X" in (shape.la, shape.lb):
-                continue
-            a, b, out = shape.sample(rng)
-            einsum = _EINSUM[shape.la == "T", shape.lb == "T"]
-            times = {"numpy": self._time(lambda: np.matmul(a, b, out=out))}
-            yield
-            if _same_bits(einsum, a, b):
-                times["einsum"] = self._time(lambda: einsum(a, b, out))
-                yield
-            if gpu and gpu_lost_at is None:
-                self.gpu(a, b, out)          # warm up (sizes the buffers): a step of its own
-                yield
-                cpu_best = min(times.values())
-                times["gpu"] = self._time(lambda: self.gpu(a, b, out), gpu=True, give_up=2 * cpu_best, warm=False)
-                if times["gpu"] >= 2 * cpu_best:
-                    gpu_lost_at = shape.macs
-                yield
-            cpu_name = "einsum" if times.get("einsum", math.inf) < SWITCH_GAIN * times["numpy"] else "numpy"
-            best = min(times, key=times.get)
-            name = best if times[best] < SWITCH_GAIN * times[cpu_name] else cpu_name
-            plan[key] = {"numpy": np.matmul, "einsum": einsum, "gpu": self.gpu}[name]
-            if shape.macs > largest[0]:
-                largest = (shape.macs, cpu_name)
-            choices[key] = (shape, name, times)
-            self.report.append({"shape": repr(shape), "m": shape.m, "k": shape.k, "n": shape.n,
-                                "per_epoch": shape.count, "chosen": name,
-                                **{f"{n}_ms": round(t * 1e3, 4) for n, t in times.items()}})
+        choices, _, plan, largest = yield from self._time_shapes_steps(recorder.seen, gpu)
         self._choices = choices
         uses_gpu = gpu and any(fn is self.gpu for fn in plan.values())
-        uses_einsum = any(fn is not np.matmul for fn in plan.values())
         default = einsum_matmul if largest[1] == "einsum" else np.matmul
         self._cpu_default = default
-        if uses_einsum:
+        if any(fn is not np.matmul for fn in plan.values()):
             self._install(plan, default)
             self.using = "gpu" if uses_gpu else "cpu"
         else:
@@ -363,21 +332,10 @@ class Accelerator:
     def _calibrate(self, lab, mode, gpu):
         run_steps(self._calibrate_steps(lab, mode, gpu))
 
-    def _calibrate_steps(self, lab, mode, gpu):
-        """Time each product shape of an epoch on each path, then the plans on
-        whole epochs; a generator that pauses after each measurement (a few
-        products, or a few ms of epochs), so that the worker answers between
-        them. Between two steps products run on numpy (the same numbers)."""
-        self.calibrations += 1
-        self.report = []
-        self.epoch_rates = {}
-        if gpu and mode == "gpu":
-            self._choices = {}
-            self._install({}, np.matmul, every=self.gpu)
-            self.using = "gpu"
-            return
-        shapes = self._record(lab)
-        yield
+    def _time_shapes_steps(self, shapes, gpu):
+        """Time each shape worth it on numpy, einsum (where it gives numpy's
+        bits) and, with gpu, the GPU: a step per measurement. Returns (choices,
+        the CPU plan, the best plan, (MACs, CPU path) of the biggest shape)."""
         rng = np.random.default_rng(0)
         choices, cpu_plan, best_plan = {}, {}, {}
         largest = (0, "numpy")              # the biggest shape's CPU choice sets the default
@@ -414,6 +372,24 @@ class Accelerator:
             self.report.append({"shape": repr(shape), "m": shape.m, "k": shape.k, "n": shape.n,
                                 "per_epoch": shape.count, "chosen": best_name,
                                 **{f"{name}_ms": round(t * 1e3, 4) for name, t in times.items()}})
+        return choices, cpu_plan, best_plan, largest
+
+    def _calibrate_steps(self, lab, mode, gpu):
+        """Time each product shape of an epoch on each path, then the plans on
+        whole epochs; a generator that pauses after each measurement (a few
+        products, or a few ms of epochs), so that the worker answers between
+        them. Between two steps products run on numpy (the same numbers)."""
+        self.calibrations += 1
+        self.report = []
+        self.epoch_rates = {}
+        if gpu and mode == "gpu":
+            self._choices = {}
+            self._install({}, np.matmul, every=self.gpu)
+            self.using = "gpu"
+            return
+        shapes = self._record(lab)
+        yield
+        choices, cpu_plan, best_plan, largest = yield from self._time_shapes_steps(shapes, gpu)
         # Shapes not seen here (the views' grids) get the CPU path that won on the biggest one.
         default = einsum_matmul if largest[1] == "einsum" else np.matmul
         plans = {"numpy": ({}, np.matmul)}
