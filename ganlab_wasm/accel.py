@@ -421,7 +421,10 @@ class Accelerator:
         """Seconds for `count` epochs from the current state, which is then restored."""
         gan = lab.gan
         state = gan.state()
-        traces = gan.G._trace, gan.D._trace    # an epoch cut short (Lab.train_until) goes on from them
+        # an epoch or update cut short (Lab.train_until, update_until) goes on
+        # from these: the traces, and the gradients its backward pass has made so far
+        traces = gan.G._trace, gan.D._trace
+        grads = gan.G.grads.copy(), gan.D.grads.copy()
         try:
             with np.errstate(all="ignore"):
                 start = self.clock()
@@ -431,6 +434,8 @@ class Accelerator:
         finally:
             gan.set_state(state)
             gan.G._trace, gan.D._trace = traces
+            gan.G.grads[...] = grads[0]
+            gan.D.grads[...] = grads[1]
 
     def _time(self, call, gpu=False, min_time=0.002, rounds=3, give_up=math.inf, warm=True):
         """Best seconds per call, over `rounds` runs of enough calls to last

@@ -183,6 +183,37 @@ def test_in_the_worker_every_model_is_timed_a_measurement_per_slice():
         monkeypatch.undo()
 
 
+@pytest.mark.parametrize("level", ["epoch", "d"])
+def test_timing_in_slices_between_cut_epochs_and_updates_changes_no_number(level):
+    # The worker times the products between slices that end inside an epoch
+    # (or a D step's update); the timing's epochs must leave the cut one's
+    # half-made gradients alone (a link then trained other numbers elsewhere)
+    import ganlab_wasm.accel as accel_module
+    settings = {"g_layers": 3, "g_neurons": 64, "d_layers": 3, "d_neurons": 64, "batch_size": 256, "k_d": 1}
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(accel_module, "SWITCH_GAIN", 1e9)      # einsum "wins": the plans' epochs are timed too
+        s = Session()
+        s.defer_train = True
+        s.accel.sliced = True
+        run(s, cmd="set", params={**settings, "step_updates": 100})
+        s.clock = StepClock(0.0005)                            # slices end every few products
+        s.accel.clock = StepClock(0.0005)
+        if level == "epoch":
+            run(s, cmd="train", epochs=40)
+        else:
+            run(s, cmd="step", level="d")
+        for _ in range(100_000):
+            if not json.loads(s.tick(4))["busy"]:
+                break
+        assert s.accel.calibrations == 1 and s.accel._job is None and s.accel.epoch_rates
+    reference = Lab(Config(**settings))
+    if level == "epoch":
+        reference.train(40, report=False)
+    else:
+        reference.step("d", 100)
+    assert s.lab.save() == reference.save()
+
+
 def test_a_state_just_after_a_big_model_is_built_does_not_wait_for_its_divergence(monkeypatch):
     # issue 11, defect 5: G on 5,000 samples at 6x100 is ~200 ms in Pyodide
     s = Session()
