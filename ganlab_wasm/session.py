@@ -262,6 +262,9 @@ class Session(RunsMixin):      # RunsMixin: compare runs, rewind, own data (sess
         return schema()
 
     def save_bytes(self):
+        # an update a D or G step has cut short is undone first (the step does it
+        # again, the same way), so the file holds whole updates only
+        self.lab.abandon_update()
         return self._save_runs()
 
     def load_bytes(self, blob):

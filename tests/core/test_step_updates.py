@@ -112,3 +112,23 @@ def test_a_pause_that_ends_a_big_models_step_does_not_wait_for_its_divergence(mo
     assert run(s, cmd="pause")["ok"]
     reply = json.loads(s.train_reply())
     assert reply["stopped"] and reply["metrics"]["kl"] is None and reply["metrics"]["g_updates"] >= 1
+
+
+def test_a_save_in_the_middle_of_a_step_holds_whole_updates_and_the_step_goes_on_the_same():
+    s, reference = Session(), Session()
+    s.defer_train = True
+    clock = iter(range(10**6))
+    s.clock = lambda: next(clock) * 0.001
+    run(s, cmd="step", level="g")
+    for _ in range(6):
+        s.tick(5)
+    assert s.lab._partial_update is not None
+    done = s.lab.gan.g_updates
+    saved = Lab.load(s.save_bytes())
+    whole = Lab(Config())
+    whole.step("g", done)
+    assert saved.save() == Lab.load(whole.save()).save()      # streams too: as after `done` whole updates
+    while json.loads(s.tick(5))["busy"]:
+        pass
+    run(reference, cmd="step", level="g")
+    assert s.lab.save() == reference.lab.save()
