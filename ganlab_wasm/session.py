@@ -264,7 +264,8 @@ class Session(RunsMixin):      # RunsMixin: compare runs, rewind, own data (sess
     def save_bytes(self):
         # an update a D or G step has cut short is undone first (the step does it
         # again, the same way), so the file holds whole updates only
-        self.lab.abandon_update()
+        if self._steps_left is not None:
+            self.lab.abandon_update()
         return self._save_runs()
 
     def load_bytes(self, blob):
