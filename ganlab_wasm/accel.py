@@ -298,8 +298,9 @@ class Accelerator:
             "_plan", "_default", "_cpu_default", "_choices", "using", "report", "epoch_rates")})
 
     def _calibration_steps(self, lab, mode, gpu=False):
-        """_calibrate as a generator that does one measurement per step: the
-        shapes are recorded during one epoch of the real training (numpy's
+        """_calibrate_steps for a model whose epoch is long: one measurement per
+        step, and no whole epochs of its own. The shapes are recorded during one
+        epoch of the real training (numpy's
         products, noted on the way), then numpy, einsum and (with gpu) the GPU
         are timed on each shape, a shape and a path per step (a few products),
         and each shape takes the fastest. The end-to-end check on whole epochs

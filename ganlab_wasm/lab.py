@@ -27,6 +27,14 @@ CHUNK = 100            # epochs between divergence checks
 FORMAT = "ganlab_wasm/experiment/1"
 
 
+def check_step(level, count):
+    """Raise ValueError unless level is one of LEVELS and count a whole number >= 1."""
+    if level not in LEVELS:
+        raise ValueError(f"step level must be one of {', '.join(LEVELS)}; got {level!r}")
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise ValueError(f"step count must be a whole number >= 1; got {count!r}")
+
+
 class DivergedError(RuntimeError):
     """Training produced NaN or infinite weights; the lab kept its last finite state."""
 
@@ -79,13 +87,9 @@ class Lab:
     def step(self, level="epoch", count=1):
         """`count` epochs ("epoch"), discriminator updates ("d") or generator
         updates ("g"). Returns the metrics after them."""
-        if level not in LEVELS:
-            raise ValueError(f"step level must be one of {', '.join(LEVELS)}; got {level!r}")
-        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-            raise ValueError(f"step count must be a whole number >= 1; got {count!r}")
+        check_step(level, count)
         action = {"epoch": self.gan.train_epoch, "d": self.gan.d_step, "g": self.gan.g_step}[level]
-        self._partial = None
-        self.abandon_update()
+        self._drop_cut_work()
         self._run(action, count)
         return self.metrics()
 
@@ -94,8 +98,7 @@ class Lab:
         without `report`, which saves evaluating them)."""
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
             raise ValueError(f"epochs must be a whole number >= 0; got {epochs!r}")
-        self._partial = None
-        self.abandon_update()
+        self._drop_cut_work()
         self._run(self.gan.train_epoch, epochs)
         return self.metrics() if report else None
 
@@ -201,6 +204,13 @@ class Lab:
         if self._partial_update is not None:
             self.gan.set_state(self._partial_update[1])
             self._partial_update = None
+
+    def _drop_cut_work(self):
+        """Before anything else trains or changes the run: an epoch train_until
+        cut short is dropped (its finished updates stay), an update update_until
+        cut short is undone."""
+        self._partial = None
+        self.abandon_update()
 
     def _diverged_message(self):
         gan = self.gan
@@ -367,8 +377,7 @@ class Lab:
         live and keep the weights. Invalid values raise ConfigError and change
         nothing. Returns {"rebuilt": bool, "changed": [names]}."""
         new = self._config.replace(**changes)
-        self._partial = None
-        self.abandon_update()
+        self._drop_cut_work()
         changed = sorted(k for k in changes if getattr(new, k) != getattr(self._config, k))
         rebuilt = bool(STRUCTURAL.intersection(changed))
         if rebuilt:
@@ -393,8 +402,7 @@ class Lab:
         gan.Stage objects whose `data` holds what that stage produced and whose
         `update` / `updates` say which of the k updates it belongs to."""
         gan = self.gan
-        self._partial = None
-        self.abandon_update()
+        self._drop_cut_work()
         start = gan.state()
         prob = self._evaluate()["prob"]
         with np.errstate(all="ignore"):

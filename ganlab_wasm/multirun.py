@@ -30,7 +30,7 @@ import numpy as np
 
 from . import experiment_file
 from .config import Config, ConfigError
-from .lab import CHUNK, LEVELS, DivergedError, Lab, LoadError
+from .lab import CHUNK, DivergedError, Lab, LoadError, check_step
 from .losses import Loss
 from .nn import HIDDEN
 
@@ -524,10 +524,7 @@ class Comparison:
     def step(self, level="epoch", count=1):
         """`count` epochs, D updates ("d") or G updates ("g") of every live
         run; a run that diverges stops at its state before them."""
-        if level not in LEVELS:
-            raise ValueError(f"step level must be one of {', '.join(LEVELS)}; got {level!r}")
-        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-            raise ValueError(f"step count must be a whole number >= 1; got {count!r}")
+        check_step(level, count)
         stopped = len(self.stopped)
         with np.errstate(all="ignore"):
             for rows, stack in self.stacks:
