@@ -214,6 +214,7 @@ class Accelerator:
         backend = self.backend
         lab.backend = backend
         lab.gan.G.backend = backend
+        lab.gan.G_avg.backend = backend
         lab.gan.D.backend = backend
 
     def wants_promising(self, mode=None):

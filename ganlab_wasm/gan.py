@@ -50,6 +50,10 @@ class GAN:
         hidden = config.activation
         self.G = MLP(config.noise_dim, config.g_layers, config.g_neurons, 2, hidden, "canvas", init_rng, backend)
         self.D = MLP(2, config.d_layers, config.d_neurons, 1, hidden, "linear", init_rng, backend)
+        # A running average of G's weights (g_average > 0), which the page
+        # shows instead of G: averaging steadies a generator that circles
+        # round the data (Yazici et al., ICLR 2019). Training never reads it.
+        self.G_avg = self.G.clone()
         self.sample_real = sampler(config.distribution, config.points)
         self.sample_noise = noise_sampler(config.noise_type, config.noise_dim)
         self.real = Stream(self.sample_real, real_rng, config.batch_size)
@@ -68,6 +72,11 @@ class GAN:
         if old is None or old.optimizer_d != config.optimizer_d:
             self.opt_d = make_optimizer(config.optimizer_d, self.D.size, config.learning_rate_d)
         self.opt_g.lr, self.opt_d.lr = config.learning_rate_g, config.learning_rate_d
+        window = getattr(config, "g_average", 0)      # (the image lab's settings have no averaging)
+        if window and (old is None or not old.g_average):
+            self.G_avg.params[...] = self.G.params       # averaging starts from the generator as it is
+        # each G update moves the average 1/window of the way to G
+        self._avg_share = np.float32(1 / window) if window else None
         if old is not None and old.batch_size != config.batch_size:
             for stream in (self.real, self.noise):
                 stream.batch = config.batch_size
@@ -95,6 +104,7 @@ class GAN:
         push = self.D.backward(self.loss.g_grad(scores), weight_grads=False, input_grad=True)
         self.G.backward(push)
         self.opt_g.step(self.G.params, self.G.grads)
+        self.average_g()
         self.g_updates += 1
 
     def train_epoch(self):
@@ -140,6 +150,7 @@ class GAN:
         push = yield from D.backward_steps(loss.g_grad(scores), weight_grads=False, input_grad=True)
         yield from G.backward_steps(push)
         self.opt_g.step(G.params, G.grads)
+        self.average_g()
         self.g_updates += 1
 
     def slow_motion(self, prob):
@@ -197,16 +208,32 @@ class GAN:
         G.backward(push)
         yield stage(4, fake=fake, fake_grad=-push * len(fake), grad_norm=float(np.linalg.norm(G.grads)))
         self.opt_g.step(G.params, G.grads)
+        self.average_g()
         self.g_updates += 1
         if last:
             self.epoch += 1
         yield stage(5, fake=G(noise), moved_from=fake)
+
+    @property
+    def shown_g(self):
+        """The generator the page shows and the metrics measure: G, or its
+        running average when g_average is set."""
+        return self.G_avg if self._avg_share is not None else self.G
+
+    def average_g(self):
+        """After each G update: move the average toward G (when averaging)."""
+        if self._avg_share is not None:
+            avg = self.G_avg.params
+            step = self.G.params - avg
+            step *= self._avg_share
+            avg += step
 
     # --- state ----------------------------------------------------------
     def state(self):
         """A deep copy of everything that training changes."""
         return {
             "g_params": self.G.params.copy(), "d_params": self.D.params.copy(),
+            "g_average": self.G_avg.params.copy(),
             "opt_g": {k: np.copy(v) for k, v in self.opt_g.state().items()},
             "opt_d": {k: np.copy(v) for k, v in self.opt_d.state().items()},
             "counters": (self.epoch, self.d_updates, self.g_updates),
@@ -215,6 +242,7 @@ class GAN:
 
     def set_state(self, state):
         self.G.params[...] = state["g_params"]
+        self.G_avg.params[...] = state.get("g_average", state["g_params"])
         self.D.params[...] = state["d_params"]
         self.opt_g.set_state(state["opt_g"])
         self.opt_d.set_state(state["opt_d"])

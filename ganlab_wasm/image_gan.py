@@ -87,6 +87,7 @@ class ImageGAN(GAN):
                      act, "canvas", init_rng, backend)
         self.D = MLP(PIXELS + self.classes, settings.d_layers, settings.d_neurons, 1,
                      act, "linear", init_rng, backend)
+        self.G_avg = self.G.clone()      # (GAN's state keeps one; the image lab never averages)
         rows = digits.images if not self.classes else \
             np.ascontiguousarray(np.concatenate((digits.images, one_hot(digits.labels)), axis=1))
         self.real_rows = rows

@@ -245,7 +245,7 @@ class Lab:
         key = self._key()
         if self._evaluation is not None and self._evaluation["key"] == key:
             return self._evaluation
-        G, D, loss = self.gan.G, self.gan.D, self.gan.loss
+        G, D, loss = self.gan.shown_g, self.gan.D, self.gan.loss
         fake = yield from net_steps(G, self._shown_noise)
         real_scores = (yield from net_steps(D, self._shown_real))[:, 0]
         fake_scores = (yield from net_steps(D, fake))[:, 0]
@@ -278,7 +278,7 @@ class Lab:
         """divergence() in steps (see frame_steps)."""
         key = self._key()
         if self._divergence is None or self._divergence[0] != key:
-            fake = yield from net_steps(self.gan.G, self._metric_noise)
+            fake = yield from net_steps(self.gan.shown_g, self._metric_noise)
             kl, js = kl_js(self._real_counts, histogram(fake))
             out = {"kl": kl, "js": js, "sw": sliced_wasserstein(None, fake, self._real_sorted),
                    "border": border_share(fake)}
@@ -349,7 +349,7 @@ class Lab:
         prob = ev["prob"]
         if heatmap_size not in self._centers:
             self._centers[heatmap_size] = cell_centers(heatmap_size)
-        vertices, density = yield from manifold_steps(gan.G, cfg.noise_type, cfg.noise_dim, manifold_cells)
+        vertices, density = yield from manifold_steps(gan.shown_g, cfg.noise_type, cfg.noise_dim, manifold_cells)
         segments, levels = self.contours()
         push = yield from generator_push_steps(gan.D, gan.loss, ev["fake"])
         heat = yield from heatmap_steps(gan.D, prob, heatmap_size, self._centers[heatmap_size])
@@ -426,6 +426,8 @@ class Lab:
                 "counters": state["counters"], "real": state["real"], "noise": state["noise"],
                 "optimizers": [self.gan.opt_g.name, self.gan.opt_d.name]}
         arrays = {"g_params": state["g_params"], "d_params": state["d_params"]}
+        if self._config.g_average:
+            arrays["g_average"] = state["g_average"]
         if moments:
             arrays.update({f"opt_g.{k}": v for k, v in state["opt_g"].items()})
             arrays.update({f"opt_d.{k}": v for k, v in state["opt_d"].items()})
@@ -454,7 +456,7 @@ class Lab:
         gan = lab.gan
         if meta["optimizers"] != [gan.opt_g.name, gan.opt_d.name]:
             raise LoadError("the saved optimizer state does not fit the saved settings")
-        known = {"meta", "g_params", "d_params"} | {f"opt_g.{k}" for k in gan.opt_g.state()} \
+        known = {"meta", "g_params", "d_params", "g_average"} | {f"opt_g.{k}" for k in gan.opt_g.state()} \
             | {f"opt_d.{k}" for k in gan.opt_d.state()}
         if not set(arrays) <= known or not {"g_params", "d_params"} <= set(arrays):
             raise LoadError("the saved weights do not fit the saved settings")
@@ -465,6 +467,8 @@ class Lab:
                                                     moments, opt.state())
         state = {
             "g_params": saved.check_vector("weights", arrays["g_params"], gan.G.size),
+            # a file without the average (saved with averaging off) starts it from G
+            "g_average": saved.check_vector("weights", arrays.get("g_average", arrays["g_params"]), gan.G.size),
             "d_params": saved.check_vector("weights", arrays["d_params"], gan.D.size),
             "opt_g": optimizers["g"], "opt_d": optimizers["d"],
             "counters": saved.check_counters(meta["counters"]),

@@ -369,6 +369,7 @@ class Stack:
             G.params[rows] = g_params
         self._last_scores.append((rows, d_trace[-1]))
         for g in (self.gans if rows is None else (self.gans[r] for r in rows)):
+            g.average_g()       # (each run's G.params is its row of the stack)
             g.g_updates += 1
 
     def train_epoch(self):

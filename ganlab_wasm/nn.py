@@ -7,6 +7,7 @@ instead of a few per layer, which matters in Pyodide where every call costs
 several microseconds.
 """
 
+import copy
 import math
 
 import numpy as np
@@ -97,6 +98,15 @@ class MLP:
             self.bias_grads.append(self.grads[end:end + fan_out].reshape(1, fan_out))
             offset = end + fan_out
         self._hidden = list(zip(self.weights[:-1], self.biases[:-1]))
+
+    def clone(self):
+        """A network of the same shape and backend holding a copy of these
+        weights (its own buffers: nothing it does touches this one)."""
+        twin = copy.copy(self)
+        twin.params, twin.grads = self.params.copy(), np.zeros_like(self.grads)
+        twin._bind()
+        twin._ones, twin._trace = {}, None
+        return twin
 
     @property
     def size(self):

@@ -30,13 +30,14 @@ SPEEDS = {"slow": 20, "normal": 200, "fast": None}
 BACKENDS = ("auto", "cpu", "gpu", "numpy")   # how matrix products run (see accel.py)
 
 MIN_DRAWN_POINTS = 10
+MAX_G_AVERAGE = 10_000
 MAX_DRAWN_POINTS = 2000
 MAX_TRAIN_COMMAND = 5000   # epochs one "train" command may run (in the worker it runs in slices, so pause ends it)
 MAX_TEXT_ARG = 2_000_000   # characters of a text argument (pasted points)
 # What a comparison may vary (every run keeps the same data); 2 to 4 runs.
 COMPARABLE = ("learning_rate_d", "learning_rate_g", "k_d", "k_g", "loss", "optimizer_d", "optimizer_g",
               "real_label", "clip", "seed", "g_layers", "g_neurons", "d_layers", "d_neurons", "activation",
-              "batch_size", "noise_type", "noise_dim")
+              "batch_size", "noise_type", "noise_dim", "g_average")
 
 # Words for choice values, for the page and its messages.
 CHOICE_LABELS = {
@@ -173,6 +174,9 @@ SETTINGS = (
             low=1e-3, high=10.0),
     _config("seed", "int", 0, "random seed", "seed of the run's random numbers",
             low=0, high=2**31 - 1, structural=True),
+    _config("g_average", "int", 0, "G shown average (updates)",
+            "the page shows the generator's weights averaged over about this many G updates, which steadies "
+            "a generator that circles the data (0: the generator as trained)", low=0, high=MAX_G_AVERAGE),
 )
 
 # Session options: how the worker runs and draws the run, not part of it.

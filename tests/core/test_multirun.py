@@ -19,6 +19,7 @@ def assert_same_as_separate_labs(comparison, epochs):
         assert (ref.epoch, ref.gan.d_updates, ref.gan.g_updates) == (lab.epoch, lab.gan.d_updates, lab.gan.g_updates)
         assert np.array_equal(ref.gan.G.params, lab.gan.G.params), lab.config
         assert np.array_equal(ref.gan.D.params, lab.gan.D.params), lab.config
+        assert np.array_equal(ref.gan.shown_g.params, lab.gan.shown_g.params), lab.config
         for key, value in ref.gan.opt_d.state().items():
             assert np.array_equal(value, lab.gan.opt_d.state()[key])
         assert ref.metrics() == lab.metrics()
@@ -34,6 +35,7 @@ def assert_same_as_separate_labs(comparison, epochs):
     ("seed", [1, 2, 3, 4]),
     ("distribution", ["ring", "line", "gaussians"]),
     ("noise_type", ["uniform", "gaussian"]),
+    ("g_average", [0, 7, 300]),  # each run's shown average (the metrics measure it)
 ])
 def test_stacked_runs_equal_separate_labs_number_for_number(vary, values):
     comparison = Comparison(BASE, vary=vary, values=values)

@@ -29,6 +29,7 @@ CASES = [
     dict(loss="lsgan", optimizer_d="momentum", activation="leaky_relu", k_d=0, k_g=2, noise_dim=1),
     dict(loss="hinge", k_d=1, k_g=3, g_layers=3, d_layers=1, batch_size=33),
     dict(loss="minimax", optimizer_g="adam", optimizer_d="adam", g_neurons=20, d_neurons=17, k_d=2, k_g=0),
+    dict(g_average=3, k_g=2),     # the shown average moves with every G update, cut or not
 ]
 
 
@@ -44,6 +45,7 @@ def test_pieces_equal_whole_epochs_bit_for_bit(settings):
                                                                   whole.gan.g_updates)
     assert np.array_equal(cut.gan.G.params, whole.gan.G.params)
     assert np.array_equal(cut.gan.D.params, whole.gan.D.params)
+    assert np.array_equal(cut.gan.shown_g.params, whole.gan.shown_g.params)
     assert cut.train(5) == whole.train(5)    # and the streams and moments carry on alike
 
 
