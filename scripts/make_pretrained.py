@@ -7,7 +7,7 @@ snapshots with the lowest KL divergence at the checkpoints are candidates; each
 is loaded and played on for PLAY epochs with its own settings, and the one
 whose worst KL over that play is lowest is kept (a model that looks converged
 but falls apart when the learner presses play teaches the wrong thing). It is
-written to ganlab_wasm/pretrained/<name>.npz (a Lab.save(moments=False) blob, 10-20 KB).
+written to ganlab_wasm/pretrained/<name>.npz (a Lab.save(moments=False) blob, 10-100 KB).
 Issue 10 asks KL <= 0.15 as loaded and <= 0.3 over 2,000 epochs of play.
 """
 
