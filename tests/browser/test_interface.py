@@ -257,6 +257,37 @@ def test_hyperparameters_apply_at_once_and_layers_rebuild(page, site_url):
     page.click("#play")
 
 
+def test_the_shown_average_of_g_is_set_on_the_generator_card_and_the_fakes_follow_it(page, site_url):
+    open_app(page, site_url)
+
+    def fake_move_of_a_g_step(updates_before):
+        before = inspect(page)["fake"]
+        page.click("#step-g")
+        wait_for_frame_after(page, f"s.g_updates === {updates_before} + ganlab.state().options.step_updates")
+        after = inspect(page)["fake"]
+        return sum(math.hypot(x1 - x0, y1 - y0) for x0, y0, x1, y1 in
+                   zip(before["x"], before["y"], after["x"], after["y"])) / len(before["x"])
+
+    plain = fake_move_of_a_g_step(0)              # the generator as trained: its fakes move
+    page.check("#edit-toggle")
+    box = page.locator("#setting-g_average")
+    assert box.input_value() == "0"
+    box.fill("5000")
+    box.press("Enter")
+    page.wait_for_function("ganlab.state().config.g_average === 5000")
+    assert "training goes on" in message(page)       # live: same weights
+    n = page.evaluate("ganlab.state().g_updates")
+    averaged = fake_move_of_a_g_step(n)           # the average moves 1/5000 of G's way per update
+    assert plain > 0.005 and averaged < plain / 20
+    # refused with the page's words; the box goes back
+    box.fill("-3")
+    box.press("Enter")
+    page.wait_for_function("document.querySelector('#message').dataset.kind === 'error'")
+    assert "shown average" in message(page) and "must be between" in message(page)
+    page.wait_for_function("document.querySelector('#setting-g_average').value === '5000'")
+    assert refreshed(page)["config"]["g_average"] == 5000
+
+
 def test_drawing_points_then_training_on_them(page, site_url):
     open_app(page, site_url)
     box = page.locator("#layered").bounding_box()

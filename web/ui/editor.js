@@ -12,7 +12,7 @@ import { field } from './schema.js';
 // Which settings sit next to which node (graph.js names the slots).
 const CARDS = {
   noise: { title: 'Noise', settings: ['noise_dim', 'noise_type'] },
-  generator: { title: 'Generator', settings: ['g_layers', 'g_neurons', 'optimizer_g', 'learning_rate_g', 'k_g'] },
+  generator: { title: 'Generator', settings: ['g_layers', 'g_neurons', 'optimizer_g', 'learning_rate_g', 'k_g', 'g_average'] },
   batch: { title: 'Samples', settings: ['batch_size'] },
   discriminator: { title: 'Discriminator', settings: ['d_layers', 'd_neurons', 'optimizer_d', 'learning_rate_d', 'k_d'] },
   loss: { title: 'Training', settings: ['loss', 'activation'] },

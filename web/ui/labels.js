@@ -15,6 +15,7 @@ const SETTINGS = {
   learning_rate_g: 'learning rate', learning_rate_d: 'learning rate', k_g: 'updates / epoch',
   k_d: 'updates / epoch', loss: 'loss function', batch_size: 'batch size', activation: 'activation',
   distribution: 'data', points: 'drawn points', real_label: 'real label', clip: 'weight clipping', seed: 'seed',
+  g_average: 'shown average (updates)',
   speed: 'speed', slow_motion: 'slow motion', stage_ms: 'time per stage', step_updates: 'updates per step', heatmap_size: 'heatmap size',
   manifold_cells: 'manifold cells', backend: 'compute',
 };
