@@ -27,9 +27,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from ganlab_wasm import Config  # noqa: E402
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-DEFAULT = {}                                               # the page's defaults: 2x8 networks, batch 150
+DEFAULT = {}                                               # the page's defaults (G 2x16, D 3x32, batch 150)
 LARGE = {"g_layers": 3, "g_neurons": 64, "d_layers": 3, "d_neurons": 64, "batch_size": 512}
 
 try:
@@ -132,8 +134,10 @@ class Reference:
         })""", [REFERENCE_WORKER % {"site": site}, (ROOT / "benchmarks" / "reference_gan.py").read_text()])
 
     def rate(self, params, k_d, seconds):
-        setup = {"layers": params.get("g_layers", 2), "neurons": params.get("g_neurons", 8),
-                 "batch": params.get("batch_size", 150), "k_d": k_d}
+        # the same shapes as the page's run (the page's defaults where params are silent)
+        c = Config(**params)
+        setup = {"g_layers": c.g_layers, "g_neurons": c.g_neurons, "d_layers": c.d_layers,
+                 "d_neurons": c.d_neurons, "batch": c.batch_size, "k_d": k_d}
         return self.page.evaluate("(m) => ask(m)", {"setup": setup, "seconds": seconds})
 
 
