@@ -416,11 +416,13 @@ class Lab:
             raise DivergedError("training diverged during slow motion; the lab kept the last finite state")
 
     # --- saving and loading ---------------------------------------------
-    def save(self, moments=True):
+    def save(self, moments=True, half=False):
         """The whole training state (settings, weights, optimizer moments,
         counters, random streams) as bytes. Without `moments` the optimizers'
-        state is left out (four fifths of the bytes; the shipped pretrained
-        models do this), and a lab loaded from it starts them afresh."""
+        state is left out (four fifths of the bytes), and a lab loaded from it
+        starts them afresh; with `half` the weights are stored as float16 (half
+        the rest; loaded, they train on in float32). The shipped pretrained
+        models do both: they travel in the site's first download."""
         state = self.gan.state()
         meta = {"format": FORMAT, "version": __version__, "config": self._config.to_dict(),
                 "counters": state["counters"], "real": state["real"], "noise": state["noise"],
@@ -428,6 +430,8 @@ class Lab:
         arrays = {"g_params": state["g_params"], "d_params": state["d_params"]}
         if self._config.g_average:
             arrays["g_average"] = state["g_average"]
+        if half:
+            arrays = {k: v.astype(np.float16) for k, v in arrays.items()}
         if moments:
             arrays.update({f"opt_g.{k}": v for k, v in state["opt_g"].items()})
             arrays.update({f"opt_d.{k}": v for k, v in state["opt_d"].items()})

@@ -7,7 +7,7 @@ snapshots with the lowest KL divergence at the checkpoints are candidates; each
 is loaded and played on for PLAY epochs with its own settings, and the one
 whose worst KL over that play is lowest is kept (a model that looks converged
 but falls apart when the learner presses play teaches the wrong thing). It is
-written to ganlab_wasm/pretrained/<name>.npz (a Lab.save(moments=False) blob, 10-100 KB).
+written to ganlab_wasm/pretrained/<name>.npz (a Lab.save(moments=False, half=True) blob, 5-50 KB).
 Issue 10 asks KL <= 0.15 as loaded and <= 0.3 over 2,000 epochs of play.
 """
 
@@ -29,6 +29,10 @@ CHECKPOINT = 250
 PLAY = 2000          # epochs of play each candidate is checked over
 CANDIDATES = 6       # lowest-KL snapshots checked, over all seeds
 LOADED_MAX = 0.15    # a candidate above this as loaded is kept only if none is below
+# (epochs, seeds) for the presets that converge slowly: the spiral and the
+# clusters, at the slow rates of their recommended settings, are still
+# improving at 5,000
+SLOWER = {"spiral": (8000, 8), "disjoint": (12000, 6), "eight_gaussians": (12000, 6)}
 
 
 def candidates(name, epochs, seeds):
@@ -37,10 +41,12 @@ def candidates(name, epochs, seeds):
     for seed in range(seeds):
         lab = Lab(recommended(Config(distribution=name, seed=seed)))
         for _ in range(epochs // CHECKPOINT):
-            kl = lab.train(CHECKPOINT)["kl"]
-            # shipped without optimizer moments (four fifths of the bytes; the
-            # models live in the site's wheel): play below starts them afresh
-            found.append((kl, lab.save(moments=False)))
+            lab.train(CHECKPOINT, report=False)
+            # shipped without optimizer moments and with float16 weights (the
+            # models live in the site's wheel): what is measured below is what
+            # ships, loaded, and play starts the moments afresh
+            blob = lab.save(moments=False, half=True)
+            found.append((Lab.load(blob).metrics()["kl"], blob))
             found = sorted(found, key=lambda c: c[0])[:CANDIDATES]
     return found
 
@@ -60,14 +66,15 @@ def best_snapshot(name, epochs, seeds):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=5000)
-    parser.add_argument("--seeds", type=int, default=4)
+    parser.add_argument("--epochs", type=int, default=None, help="per preset: 5,000 (see SLOWER)")
+    parser.add_argument("--seeds", type=int, default=None, help="per preset: 4 (see SLOWER)")
     parser.add_argument("names", nargs="*", default=list(PRESETS))
     args = parser.parse_args()
     os.makedirs(OUT, exist_ok=True)
     for name in args.names:
         start = time.perf_counter()
-        kl, worst, blob = best_snapshot(name, args.epochs, args.seeds)
+        epochs, seeds = SLOWER.get(name, (5000, 4))
+        kl, worst, blob = best_snapshot(name, args.epochs or epochs, args.seeds or seeds)
         with open(os.path.join(OUT, f"{name}.npz"), "wb") as f:
             f.write(blob)
         epoch = Lab.load(blob).epoch
