@@ -305,6 +305,24 @@ def minimax_stalls(configs):
     return Outcome(ratio, ratio <= MOVE_RATIO, f"moved minimax {minimax:.3f}, log {log:.3f}")
 
 
+# Lesson 6: room to fold. After CAPACITY_EPOCHS the generator with fewer
+# neurons covers fewer of the three clusters than the other (a cluster is
+# covered with a third of its fair share) and its KL is at least
+# CAPACITY_RATIO times as high; the figure is that ratio.
+CAPACITY_EPOCHS, CAPACITY_RATIO = 3000, 1.5
+
+
+def capacity_shows(configs):
+    small, big = sorted(configs, key=lambda c: c.g_neurons)
+    runs = [Lab(small), Lab(big)]
+    (kl_small, modes_small), (kl_big, modes_big) = (
+        (m["kl"], m["modes"]) for m in (lab.train(CAPACITY_EPOCHS) for lab in runs))
+    ratio = kl_small / kl_big
+    return Outcome(ratio, ratio >= CAPACITY_RATIO and modes_small < modes_big,
+                   f"KL {small.g_neurons} neurons {kl_small:.2f} ({modes_small} clusters), "
+                   f"{big.g_neurons} neurons {kl_big:.2f} ({modes_big})")
+
+
 @dataclass(frozen=True)
 class Claim:
     text: str       # what the table says is measured
@@ -320,6 +338,8 @@ CLAIMS = {
     "lab-collapse": Claim(f"most modes at once {COLLAPSE_START}-{COLLAPSE_EPOCHS} (< 8), hops",
                           collapses_and_hops),
     "lab-loss": Claim(f"moved minimax / log in {MOVE_EPOCHS} (<= {MOVE_RATIO})", minimax_stalls),
+    "lab-capacity": Claim(f"KL few / many G neurons at {CAPACITY_EPOCHS} (>= {CAPACITY_RATIO}), fewer clusters",
+                          capacity_shows),
 }
 
 
