@@ -37,7 +37,6 @@ import time
 import numpy as np
 
 from .nn import run_steps
-
 from .schema import BACKENDS
 
 SMALL = 32_768          # m*k*n below which np.matmul always wins (call overhead)
@@ -47,16 +46,22 @@ MODES = BACKENDS        # the session option "backend" (declared in schema.py)
 LONG_EPOCH_MACS = 30e6   # above this (about 20 ms an epoch in Pyodide) the CPU is timed a step per slice
 
 
-def epoch_macs(config):
-    """About how many multiply-adds one epoch's matrix products take."""
+def row_macs(config):
+    """Multiply-adds of one input row's forward pass: (through G, through D)."""
     def macs(sizes):
         return sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
-    g = macs([config.noise_dim] + [config.g_neurons] * config.g_layers + [2])
-    d = macs([2] + [config.d_neurons] * config.d_layers + [1])
+    return (macs([config.noise_dim] + [config.g_neurons] * config.g_layers + [2]),
+            macs([2] + [config.d_neurons] * config.d_layers + [1]))
+
+
+def epoch_macs(config):
+    """About how many multiply-adds one epoch's matrix products take."""
+    g, d = row_macs(config)
     b = config.batch_size
     d_update = b * g + 2 * b * d * 3          # G forward; D forward, weight and input gradients on 2b rows
     g_update = 3 * b * g + 2 * b * d          # G forward and backward; D forward and input gradient
     return config.k_d * d_update + config.k_g * g_update
+
 
 def einsum_matmul(a, b, out=None):
     """a @ b through np.einsum, reading a transposed A through its row-major
@@ -301,10 +306,9 @@ class Accelerator:
     def _calibration_steps(self, lab, mode, gpu=False):
         """_calibrate_steps for a model whose epoch is long: one measurement per
         step, and no whole epochs of its own. The shapes are recorded during one
-        epoch of the real training (numpy's
-        products, noted on the way), then numpy, einsum and (with gpu) the GPU
-        are timed on each shape, a shape and a path per step (a few products),
-        and each shape takes the fastest. The end-to-end check on whole epochs
+        epoch of the real training (numpy's products, noted on the way), then
+        numpy, einsum and (with gpu) the GPU are timed on each shape, a shape
+        and a path per step (a few products), and each shape takes the fastest. The end-to-end check on whole epochs
         is left out: on a model this big the products are the epoch. Until it
         finishes, products run on numpy."""
         self.calibrations += 1

@@ -17,7 +17,7 @@ from importlib import resources
 import numpy as np
 
 from . import schema as vocabulary
-from .accel import Accelerator
+from .accel import Accelerator, row_macs
 from .config import RECOMMENDED, Config, ConfigError
 from .data import NOISE_HIGH, NOISE_LOW, PRESETS
 from .gan import STAGES
@@ -41,8 +41,7 @@ SLOW_EPOCH = 1.0         # seconds per epoch above which the page is told traini
 
 def divergence_macs(config):
     """About how many multiply-adds Lab.divergence() takes: G on its 5,000 samples."""
-    sizes = [config.noise_dim] + [config.g_neurons] * config.g_layers + [2]
-    return FAKE_SAMPLES * sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+    return FAKE_SAMPLES * row_macs(config)[0]
 
 
 def _finite(values):
