@@ -162,9 +162,7 @@ class Lab:
                 self._partial = None
                 self.last_epoch_seconds = seconds + clock() - began
                 if not self.gan.finite():
-                    self.gan.set_state(start)
-                    self._evaluation = None
-                    raise DivergedError(self._diverged_message())
+                    self._undo_divergence(start)
                 done += 1
         return done
 
@@ -194,9 +192,7 @@ class Lab:
                 pass
         self._partial_update = None
         if not self.gan.finite():
-            self.gan.set_state(start)
-            self._evaluation = None
-            raise DivergedError(self._diverged_message())
+            self._undo_divergence(start)
         return True
 
     def abandon_update(self):
@@ -212,6 +208,12 @@ class Lab:
         self._partial = None
         self.abandon_update()
 
+    def _undo_divergence(self, state):
+        """Back to `state`, the last finite one, and raise DivergedError."""
+        self.gan.set_state(state)
+        self._evaluation = None
+        raise DivergedError(self._diverged_message())
+
     def _diverged_message(self):
         gan = self.gan
         return (f"training diverged in epoch {gan.epoch + 1}: the weights or scores became NaN or "
@@ -224,9 +226,7 @@ class Lab:
             good = gan.state()
             action()
             if not gan.finite():
-                gan.set_state(good)
-                self._evaluation = None
-                raise DivergedError(self._diverged_message())
+                self._undo_divergence(good)
 
     # --- reading the state ----------------------------------------------
     def _key(self):
