@@ -131,6 +131,19 @@ def test_a_deferred_train_that_diverges_replies_with_the_reason():
     assert not reply["ok"] and "diverged in epoch 13" in reply["error"] and s.lab.epoch == 12
 
 
+def ticks_until_timed(session, measurements, most):
+    """Tick the playing session in 5 ms slices until its accelerator has
+    finished timing (at least one tick), checking that no slice adds more than
+    `most` entries to `measurements`; returns the ticks."""
+    ticks = 0
+    while session.accel._job is not None or ticks == 0:
+        before = len(measurements)
+        session.tick(5)
+        ticks += 1
+        assert len(measurements) - before <= most, measurements[before:]
+    return ticks
+
+
 def test_a_big_model_is_timed_a_measurement_per_slice_while_it_trains(monkeypatch):
     from ganlab_wasm.accel import Accelerator, epoch_macs, LONG_EPOCH_MACS
     settings = dict(g_layers=6, g_neurons=100, d_layers=6, d_neurons=100, k_d=1, k_g=1)
@@ -142,12 +155,7 @@ def test_a_big_model_is_timed_a_measurement_per_slice_while_it_trains(monkeypatc
     s = Session()
     run(s, cmd="set", params={**settings, "speed": "fast"})
     run(s, cmd="play")
-    ticks = 0
-    while s.accel._job is not None or ticks == 0:
-        before = len(timed)
-        s.tick(5)
-        ticks += 1
-        assert len(timed) - before <= 1               # at most one measurement per slice
+    ticks = ticks_until_timed(s, timed, most=1)     # at most one measurement per slice
     assert s.accel.calibrations == 1 and s.accel.report and s.lab.epoch >= 2
     assert s.accel.using in ("numpy", "cpu") and ticks > len(s.accel.report)
     epoch = s.lab.epoch
@@ -173,12 +181,7 @@ def test_in_the_worker_every_model_is_timed_a_measurement_per_slice():
         run(s, cmd="set", params={"g_layers": 3, "g_neurons": 64, "d_layers": 3, "d_neurons": 64,
                                   "batch_size": 256, "k_d": 1, "speed": "fast"})
         run(s, cmd="play")
-        ticks = 0
-        while s.accel._job is not None or ticks == 0:
-            before = len(measured)
-            s.tick(5)
-            ticks += 1
-            assert len(measured) - before <= 2, measured[before:]   # one measurement (a plan's: with its first epoch)
+        ticks = ticks_until_timed(s, measured, most=2)   # one measurement (a plan's: with its first epoch)
         assert s.accel.calibrations == 1 and s.accel.report and s.accel.epoch_rates and ticks > 10
         assert s.lab.epoch > 0                         # it trained between the measurements
     finally:
